@@ -1,0 +1,79 @@
+import * as pulumi from "@pulumi/pulumi";
+import * as vault from "@pulumi/vault";
+import type { VaultScope } from "../spec/scopes";
+import { renderVaultPolicy } from "../spec/vault-hcl";
+import type { BackendContext, IssueGeneration } from "./types";
+
+/** Options for the `vault` backend. The Vault provider comes from the component's `providers`. */
+export interface VaultBackendArgs {
+  /**
+   * Name of the generated least-privilege Vault policy.
+   * @default "tokenguard-<project>-<stack>-<name>"
+   */
+  readonly policyName?: string;
+  /** Vault Enterprise namespace for the policy and tokens. */
+  readonly namespace?: pulumi.Input<string>;
+  /**
+   * Create orphan tokens (no parent), so revoking the token Pulumi ran with does not revoke them.
+   * Needs `sudo` on `auth/token/create` for the provider's token.
+   * @default false
+   */
+  readonly orphan?: boolean;
+}
+
+/** Vault policy names are lower-case; keep them to characters Vault never rewrites. */
+export function defaultVaultPolicyName(name: string): string {
+  const raw = `tokenguard-${pulumi.getProject()}-${pulumi.getStack()}-${name}`;
+  return raw.toLowerCase().replace(/[^a-z0-9_-]+/g, "-");
+}
+
+export function vaultArgProblems(args: VaultBackendArgs | undefined): string[] {
+  const name = args?.policyName;
+  if (name !== undefined && !/^[a-z0-9][a-z0-9_-]{0,127}$/.test(name)) {
+    return ["vault.policyName: use lower-case letters, digits, '-' or '_' (Vault lower-cases policy names)"];
+  }
+  if (name === "root" || name === "default") return [`vault.policyName: "${name}" is a built-in Vault policy; choose another name`];
+  return [];
+}
+
+/**
+ * One `vault.Policy` with exactly the declared capabilities, then one non-renewable `vault.Token`
+ * per generation bound to only that policy, with ttl = explicit max ttl.
+ */
+export function vaultBackend(ctx: BackendContext, args: VaultBackendArgs | undefined): IssueGeneration {
+  const scopes = ctx.spec.scopes as VaultScope[];
+  const ttl = `${ctx.lifetime.ttl}s`;
+  const policy = new vault.Policy(
+    `${ctx.name}-policy`,
+    {
+      name: args?.policyName ?? defaultVaultPolicyName(ctx.name),
+      policy: renderVaultPolicy(scopes, `tokenguard ScopedToken "${ctx.name}": generated, do not edit`),
+      namespace: args?.namespace,
+    },
+    ctx.childOpts,
+  );
+  return (generation) => {
+    const token = new vault.Token(
+      `${ctx.name}-g${generation.n}`,
+      {
+        policies: [policy.name],
+        noDefaultPolicy: true,
+        renewable: false,
+        ttl,
+        explicitMaxTtl: ttl,
+        noParent: args?.orphan ?? false,
+        displayName: `tokenguard-${ctx.name}-g${generation.n}`,
+        namespace: args?.namespace,
+        metadata: {
+          "tokenguard-token": ctx.name,
+          "tokenguard-generation": String(generation.n),
+          ...(ctx.spec.owner ? { "tokenguard-owner": ctx.spec.owner } : {}),
+          ...(ctx.spec.purpose ? { "tokenguard-purpose": ctx.spec.purpose } : {}),
+        },
+      },
+      { ...ctx.childOpts, additionalSecretOutputs: ["clientToken", "wrappedToken"] },
+    );
+    // vault.Token's resource id is the token's accessor: safe to show, usable to revoke/look up.
+    return { value: pulumi.secret(token.clientToken), tokenId: token.id };
+  };
+}

@@ -1,0 +1,20 @@
+export { ScopedToken, SCOPED_TOKEN_TYPE, resolvePolicyFor } from "./scoped-token";
+export type {
+  ScopedTokenArgs,
+  VaultScopedTokenArgs,
+  RandomScopedTokenArgs,
+  RotationArgs,
+  PreviousGeneration,
+} from "./scoped-token";
+export type { VaultBackendArgs } from "./backends/vault";
+export type { RandomBackendArgs } from "./backends/random";
+export { tokenHash } from "./backends/random";
+export { parseDuration, formatDuration, DurationError } from "./spec/duration";
+export { loadPolicyFile, parsePolicyText, resolvePolicy, DEFAULT_POLICY, POLICY_FILE_NAME, PolicyFileError } from "./spec/policy-file";
+export type { Policy, BackendPolicy, PolicyFileInput } from "./spec/policy-file";
+export { parseTokenSpec, TokenSpecError } from "./spec/token";
+export type { TokenDeclaration, TokenSpec } from "./spec/token";
+export { judgeToken } from "./rules/token-rules";
+export { TOKEN_RULES } from "./rules/catalog";
+export type { Finding, RuleInfo } from "./rules/catalog";
+export * as rotation from "./rotation";

@@ -1,0 +1,283 @@
+/**
+ * ScopedToken: an API token declared beside the resources it unlocks, with its scope, lifetime and
+ * rotation as typed properties. The schedule is a pure function of the spec and the clock; each
+ * live generation is its own child (`<name>-g<n>`), so a new one exists before the old one goes.
+ */
+import { existsSync } from "node:fs";
+import * as path from "node:path";
+import * as pulumi from "@pulumi/pulumi";
+import { randomBackend, randomArgProblems, type RandomBackendArgs } from "./backends/random";
+import type { IssueGeneration, IssuedGeneration } from "./backends/types";
+import { vaultArgProblems, vaultBackend, type VaultBackendArgs } from "./backends/vault";
+import { formatInstant, nowSeconds } from "./rotation/clock";
+import { jitteredAnchor, liveSet, type Generation } from "./rotation/schedule";
+import { TOKEN_RULES, type Finding } from "./rules/catalog";
+import { judgeToken, lifetimeOf, type Lifetime } from "./rules/token-rules";
+import { DEFAULT_POLICY, loadPolicyFile, POLICY_FILE_NAME, type Policy } from "./spec/policy-file";
+import { parseTokenSpec, TokenSpecError, type TokenDeclaration, type TokenSpec } from "./spec/token";
+
+/** The component's Pulumi type token. */
+export const SCOPED_TOKEN_TYPE = "tokenguard:index:ScopedToken";
+
+/** How often a token is replaced, and how long the old one stays valid beside the new one. */
+export interface RotationArgs {
+  /**
+   * Time between generations, e.g. "30d".
+   * @example "30d"
+   */
+  readonly every: string;
+  /**
+   * How long the previous generation stays live after the next is issued (0 < overlap <= every/2).
+   * @example "1d"
+   */
+  readonly overlap: string;
+  /**
+   * RFC 3339 instant generation 0 starts at, to align rotations to a calendar.
+   * @default a per-token jitter after 2024-01-01T00:00:00Z
+   */
+  readonly anchor?: string;
+}
+
+/** Fields every backend shares. Policy-relevant fields are plain values so preview can judge them. */
+interface ScopedTokenCommonArgs {
+  /**
+   * How long each generation's credential is valid, e.g. "1h", "P30D". Must be >= every + overlap.
+   * @example "31d"
+   */
+  readonly ttl: string;
+  /** Rotation schedule; required unless the policy file lets ttl alone bound the token's life. */
+  readonly rotation?: RotationArgs;
+  /**
+   * Who answers for the token.
+   * @example "team-platform"
+   */
+  readonly owner?: string;
+  /**
+   * What the token is for.
+   * @example "CI deploy pipeline"
+   */
+  readonly purpose?: string;
+  /**
+   * Path of the policy file judging this token.
+   * @default config `tokenguard:policyFile`, else `tokenguard.policy.yaml` in the project, else built-in defaults
+   */
+  readonly policyFile?: string;
+}
+
+/** A Vault token bound to one generated least-privilege policy. */
+export interface VaultScopedTokenArgs extends ScopedTokenCommonArgs {
+  readonly backend: "vault";
+  /**
+   * `"<path>:<cap>[,<cap>...]"` entries; the generated policy grants exactly these.
+   * @example ["secret/data/ci/*:read,list"]
+   */
+  readonly scopes: readonly string[];
+  readonly vault?: VaultBackendArgs;
+}
+
+/** An opaque random token for your own service to verify (store its `hash`, not the token). */
+export interface RandomScopedTokenArgs extends ScopedTokenCommonArgs {
+  readonly backend: "random";
+  /**
+   * `"<resource>:<verb>"` labels your service checks, e.g. "orders:read".
+   * @example ["orders:read"]
+   */
+  readonly scopes: readonly string[];
+  readonly random?: RandomBackendArgs;
+}
+
+export type ScopedTokenArgs = VaultScopedTokenArgs | RandomScopedTokenArgs;
+
+/** The older generation while its overlap window is open. The whole object is secret. */
+export interface PreviousGeneration {
+  readonly value: string;
+  readonly tokenId: string;
+  readonly generation: number;
+  readonly expiresAt: string;
+}
+
+/** Thrown when a token's declaration is refused; the message names every field at fault. */
+function refusal(name: string, problems: readonly string[]): pulumi.ResourceError {
+  return new pulumi.ResourceError(
+    `ScopedToken "${name}" is refused:\n  ${problems.join("\n  ")}`,
+    undefined,
+  );
+}
+
+const policyCache = new Map<string, Policy>();
+
+/** The policy judging a token: explicit path, then `tokenguard:policyFile`, then the project file. */
+export function resolvePolicyFor(explicit: string | undefined): Policy {
+  const configured = explicit ?? new pulumi.Config("tokenguard").get("policyFile");
+  const file = configured ?? (existsSync(POLICY_FILE_NAME) ? POLICY_FILE_NAME : undefined);
+  if (file === undefined) return DEFAULT_POLICY;
+  const full = path.resolve(file);
+  let policy = policyCache.get(full);
+  if (!policy) {
+    policy = loadPolicyFile(full);
+    policyCache.set(full, policy);
+  }
+  return policy;
+}
+
+/** `"error"` (default): refuse mandatory violations in the program. `"advisory"`: warn, and leave the verdict to the policy pack. */
+function enforcementMode(): "error" | "advisory" {
+  const mode = new pulumi.Config("tokenguard").get("enforcement") ?? "error";
+  if (mode !== "error" && mode !== "advisory") {
+    throw new pulumi.RunError(`config tokenguard:enforcement is "${mode}"; use "error" or "advisory"`);
+  }
+  return mode;
+}
+
+/** The non-secret declaration the component reports as its inputs (state, policy pack). */
+function declarationOf(name: string, args: ScopedTokenArgs): TokenDeclaration {
+  return {
+    name,
+    backend: args.backend,
+    scopes: [...(args.scopes ?? [])],
+    ...(args.ttl !== undefined ? { ttl: args.ttl } : {}),
+    ...(args.rotation !== undefined ? { rotation: { ...args.rotation } } : {}),
+    ...(args.owner !== undefined ? { owner: args.owner } : {}),
+    ...(args.purpose !== undefined ? { purpose: args.purpose } : {}),
+  };
+}
+
+export class ScopedToken extends pulumi.ComponentResource {
+  /** Lets `validateResourceOfType` and `isInstance` match this component. */
+  static readonly __pulumiType = SCOPED_TOKEN_TYPE;
+
+  /** The current generation's credential. Secret. */
+  public readonly value: pulumi.Output<string>;
+  /** A non-secret identifier of the current credential (Vault accessor, key id, hash prefix). */
+  public readonly tokenId: pulumi.Output<string>;
+  /** RFC 3339: the current credential is valid at least until then. */
+  public readonly expiresAt: pulumi.Output<string>;
+  /** RFC 3339: when the next generation is due (run `pulumi up` by then). */
+  public readonly rotatesAt: pulumi.Output<string>;
+  /** The current generation number. */
+  public readonly generation: pulumi.Output<number>;
+  /** The granted scopes, canonical text. */
+  public readonly scopes: pulumi.Output<string[]>;
+  /** The previous generation while its overlap window is open, else undefined. Secret. */
+  public readonly previous: pulumi.Output<PreviousGeneration | undefined>;
+  /** SHA-256 (hex) of the current value, for services that verify tokens (random backend). */
+  public readonly hash: pulumi.Output<string | undefined>;
+
+  public static override isInstance(obj: unknown): obj is ScopedToken {
+    return pulumi.ComponentResource.isInstance(obj) && (obj as { __pulumiType?: string }).__pulumiType === SCOPED_TOKEN_TYPE;
+  }
+
+  constructor(name: string, args: ScopedTokenArgs, opts: pulumi.ComponentResourceOptions = {}) {
+    // Everything is validated before anything is registered: a refused token leaves nothing behind.
+    const declaration = declarationOf(name, args ?? ({} as ScopedTokenArgs));
+    let spec: TokenSpec;
+    try {
+      spec = parseTokenSpec(declaration);
+    } catch (e) {
+      if (e instanceof TokenSpecError) throw refusal(name, e.problems);
+      throw e;
+    }
+    const backendProblems =
+      spec.backend === "vault"
+        ? vaultArgProblems((args as VaultScopedTokenArgs).vault)
+        : spec.backend === "random"
+          ? randomArgProblems((args as RandomScopedTokenArgs).random)
+          : [`backend: "${spec.backend}" is not available in this version of ScopedToken; use "vault" or "random"`];
+    if (backendProblems.length) throw refusal(name, backendProblems);
+
+    const policy = resolvePolicyFor(args.policyFile);
+    const findings = judgeToken(spec, policy);
+    const mandatory = findings.filter((f) => TOKEN_RULES[f.rule].level === "mandatory");
+    const advisory = findings.filter((f) => TOKEN_RULES[f.rule].level !== "mandatory");
+    const mode = enforcementMode();
+    if (mandatory.length && mode === "error") throw refusal(name, mandatory.map(findingLine));
+
+    const now = nowSeconds(new pulumi.Config("tokenguard").get("now"));
+    // A spec too broken for a schedule issues nothing, even in advisory mode: never a non-expiring token.
+    const lifetime = mandatory.some(breaksSchedule) ? undefined : lifetimeOf(spec);
+    const schedule = lifetime && {
+      ...lifetime,
+      anchor: lifetime.anchor ?? jitteredAnchor(`${pulumi.getProject()}/${pulumi.getStack()}/${name}`, lifetime.every),
+    };
+    const live = schedule && liveSet(schedule, now);
+
+    super(
+      SCOPED_TOKEN_TYPE,
+      name,
+      {
+        ...declaration,
+        scopes: spec.scopeTexts,
+        generation: live?.current.n,
+        rotatesAt: live && formatInstant(live.current.rotatesAt),
+        expiresAt: live && formatInstant(live.current.expiresAt),
+      },
+      opts,
+    );
+
+    for (const f of [...advisory, ...(mode === "advisory" ? mandatory : [])]) {
+      pulumi.log.warn(`${f.rule}: ${f.message}`, this);
+    }
+
+    this.scopes = pulumi.output([...spec.scopeTexts]);
+    if (!live || !lifetime) {
+      pulumi.log.error(`ScopedToken "${name}" issues no credential until its lifetime is valid`, this);
+      this.value = pulumi.secret(pulumi.output(undefined as unknown as string));
+      this.tokenId = this.expiresAt = this.rotatesAt = pulumi.output(undefined as unknown as string);
+      this.generation = pulumi.output(undefined as unknown as number);
+      this.previous = pulumi.output(undefined);
+      this.hash = pulumi.output(undefined);
+      this.registerOutputs({ scopes: this.scopes });
+      return;
+    }
+
+    const ctx = { name, spec, lifetime, childOpts: { parent: this } };
+    const issue: IssueGeneration =
+      spec.backend === "vault"
+        ? vaultBackend(ctx, (args as VaultScopedTokenArgs).vault)
+        : randomBackend(ctx, (args as RandomScopedTokenArgs).random);
+    // Oldest first, so the engine registers (and creates) generations in order.
+    const previous = live.previous && { generation: live.previous, issued: issue(live.previous) };
+    const current = issue(live.current);
+
+    this.value = pulumi.secret(current.value);
+    this.tokenId = current.tokenId;
+    this.hash = current.hash ?? pulumi.output(undefined);
+    this.generation = pulumi.output(live.current.n);
+    this.expiresAt = pulumi.output(formatInstant(live.current.expiresAt));
+    this.rotatesAt = pulumi.output(formatInstant(live.current.rotatesAt));
+    this.previous = previous ? previousOutput(previous.generation, previous.issued) : pulumi.output(undefined);
+
+    this.registerOutputs({
+      value: this.value,
+      tokenId: this.tokenId,
+      hash: this.hash,
+      generation: this.generation,
+      expiresAt: this.expiresAt,
+      rotatesAt: this.rotatesAt,
+      scopes: this.scopes,
+      previous: this.previous,
+    });
+  }
+}
+
+function findingLine(f: Finding): string {
+  return `${f.message} [${f.rule}]`;
+}
+
+/** Findings that leave no usable lifetime: expiry and rotation problems on the durations themselves. */
+function breaksSchedule(f: Finding): boolean {
+  return f.rule === "token-expiry-required" || (f.rule === "token-rotation-required" && f.field !== "rotation");
+}
+
+function previousOutput(g: Generation, issued: IssuedGeneration): pulumi.Output<PreviousGeneration | undefined> {
+  return pulumi.secret(
+    pulumi.all([issued.value, issued.tokenId]).apply(([value, tokenId]) => ({
+      value,
+      tokenId,
+      generation: g.n,
+      expiresAt: formatInstant(g.expiresAt),
+    })),
+  );
+}
+
+export type { Lifetime };

@@ -1,0 +1,177 @@
+/**
+ * `tokenguard.policy.yaml`: the one source of truth for what tokens may be, read by the
+ * ScopedToken component (fail fast in the program) and by the policy pack (at preview).
+ */
+import { readFileSync } from "node:fs";
+import { z } from "zod";
+import { parse as parseYaml, YAMLParseError } from "yaml";
+import { BACKENDS, type Backend } from "./scopes";
+import { DurationError, parseDuration } from "./duration";
+import { issueLines } from "./errors";
+
+export const POLICY_FILE_NAME = "tokenguard.policy.yaml";
+
+/** A duration string in the policy file, held as seconds after parsing. */
+const durationField = z.string().transform((text, ctx) => {
+  try {
+    return parseDuration(text);
+  } catch (e) {
+    ctx.addIssue({ code: "custom", message: e instanceof DurationError ? e.message : String(e) });
+    return z.NEVER;
+  }
+});
+
+const stringList = z.array(z.string().min(1));
+
+const backendPolicySchema = z.strictObject({
+  /** Longest ttl a token of this backend may declare. */
+  maxTtl: durationField.optional(),
+  /** Longest rotation interval (`rotation.every`) allowed. */
+  maxRotation: durationField.optional(),
+  /** Whether `rotation` must be declared (otherwise ttl alone bounds a token's life). */
+  requireRotation: z.boolean().optional(),
+  /** vault: capabilities refused in addition to the always-refused `sudo`, `root`, `deny` and `*`. */
+  forbiddenCapabilities: stringList.optional(),
+  /** vault: path globs no token may reach (replaces the default `["sys/*"]`). */
+  forbiddenPaths: stringList.optional(),
+  /** aws: action globs refused in addition to the built-in escalation list. */
+  forbiddenActions: stringList.optional(),
+  /** aws: escalation actions this organisation explicitly allows (e.g. "iam:PassRole"). */
+  allowActions: stringList.optional(),
+});
+
+const awsScopeSchema = z.strictObject({
+  actions: stringList.min(1),
+  resources: stringList.min(1),
+});
+
+const tokenPolicySchema = z.strictObject({
+  /** Ceiling for this token: every declared scope must be covered by one of these. */
+  allowedScopes: z.array(z.union([z.string().min(1), awsScopeSchema])).optional(),
+  /** Per-token ttl ceiling (tighter or looser than the backend's). */
+  maxTtl: durationField.optional(),
+});
+
+export const policyFileSchema = z.strictObject({
+  version: z.literal(1, { message: "version must be 1" }).optional(),
+  defaults: z
+    .strictObject({
+      requireRotation: z.boolean().optional(),
+      requireOwner: z.boolean().optional(),
+      requirePurpose: z.boolean().optional(),
+    })
+    .optional(),
+  backends: z.strictObject(Object.fromEntries(BACKENDS.map((b) => [b, backendPolicySchema.optional()])) as {
+    [K in Backend]: z.ZodOptional<typeof backendPolicySchema>;
+  }).optional(),
+  tokens: z.record(z.string().min(1), tokenPolicySchema).optional(),
+});
+
+export type PolicyFileInput = z.input<typeof policyFileSchema>;
+
+export interface BackendPolicy {
+  readonly maxTtl: number;
+  readonly maxRotation: number;
+  readonly requireRotation: boolean;
+  readonly forbiddenCapabilities: readonly string[];
+  readonly forbiddenPaths: readonly string[];
+  readonly forbiddenActions: readonly string[];
+  readonly allowActions: readonly string[];
+}
+
+export interface TokenPolicy {
+  readonly allowedScopes?: readonly (string | { actions: readonly string[]; resources: readonly string[] })[];
+  readonly maxTtl?: number;
+}
+
+/** A policy file with every default filled in. */
+export interface Policy {
+  /** Where it came from: a path, "config", or "built-in defaults". */
+  readonly source: string;
+  readonly requireOwner: boolean;
+  readonly requirePurpose: boolean;
+  readonly backends: Readonly<Record<Backend, BackendPolicy>>;
+  readonly tokens: Readonly<Record<string, TokenPolicy>>;
+}
+
+const DAY = 86400;
+
+/** Built-in ceilings (design.md): strict — expiry and rotation required, no wildcards. */
+export const BUILT_IN_BACKEND_POLICY: Readonly<Record<Backend, BackendPolicy>> = {
+  vault: { maxTtl: 768 * 3600, maxRotation: 30 * DAY, ...strictDefaults(), forbiddenPaths: ["sys/*"] },
+  "aws-iam": { maxTtl: 90 * DAY, maxRotation: 90 * DAY, ...strictDefaults() },
+  "aws-secret": { maxTtl: 90 * DAY, maxRotation: 90 * DAY, ...strictDefaults() },
+  random: { maxTtl: 90 * DAY, maxRotation: 90 * DAY, ...strictDefaults() },
+};
+
+function strictDefaults() {
+  return {
+    requireRotation: true,
+    forbiddenCapabilities: [] as string[],
+    forbiddenPaths: [] as string[],
+    forbiddenActions: [] as string[],
+    allowActions: [] as string[],
+  };
+}
+
+/** Thrown for an unreadable or invalid policy file; the message names the file and each field. */
+export class PolicyFileError extends Error {
+  constructor(readonly source: string, readonly problems: readonly string[]) {
+    super(`${source} is not a valid tokenguard policy file:\n  ${problems.join("\n  ")}`);
+    this.name = "PolicyFileError";
+  }
+}
+
+/** Validates a parsed policy document (an object, e.g. from YAML or pack config) and fills defaults. */
+export function resolvePolicy(document: unknown, source: string): Policy {
+  const parsed = policyFileSchema.safeParse(document ?? {});
+  if (!parsed.success) throw new PolicyFileError(source, issueLines(parsed.error));
+  const file = parsed.data;
+  const backends = {} as Record<Backend, BackendPolicy>;
+  for (const backend of BACKENDS) {
+    const base = BUILT_IN_BACKEND_POLICY[backend];
+    const given = file.backends?.[backend] ?? {};
+    backends[backend] = {
+      maxTtl: given.maxTtl ?? base.maxTtl,
+      maxRotation: given.maxRotation ?? base.maxRotation,
+      requireRotation: given.requireRotation ?? file.defaults?.requireRotation ?? base.requireRotation,
+      forbiddenCapabilities: given.forbiddenCapabilities ?? base.forbiddenCapabilities,
+      forbiddenPaths: given.forbiddenPaths ?? base.forbiddenPaths,
+      forbiddenActions: given.forbiddenActions ?? base.forbiddenActions,
+      allowActions: given.allowActions ?? base.allowActions,
+    };
+  }
+  return {
+    source,
+    requireOwner: file.defaults?.requireOwner ?? true,
+    requirePurpose: file.defaults?.requirePurpose ?? true,
+    backends,
+    tokens: file.tokens ?? {},
+  };
+}
+
+/** The built-in policy used when no policy file is given. */
+export const DEFAULT_POLICY: Policy = resolvePolicy({}, "built-in defaults");
+
+/** Parses policy-file YAML text; `source` names it in errors. */
+export function parsePolicyText(text: string, source: string): Policy {
+  let document: unknown;
+  try {
+    document = parseYaml(text);
+  } catch (e) {
+    const where = e instanceof YAMLParseError && e.linePos ? ` (line ${e.linePos[0].line})` : "";
+    throw new PolicyFileError(source, [`YAML does not parse${where}: ${(e as Error).message.split("\n")[0]}`]);
+  }
+  return resolvePolicy(document, source);
+}
+
+/** Reads and validates a policy file from disk. */
+export function loadPolicyFile(path: string): Policy {
+  let text: string;
+  try {
+    text = readFileSync(path, "utf8");
+  } catch (e) {
+    throw new PolicyFileError(path, [`cannot be read: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`]);
+  }
+  return parsePolicyText(text, path);
+}

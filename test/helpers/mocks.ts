@@ -1,0 +1,79 @@
+/**
+ * Pulumi mock runtime for unit tests: records every registration so tests can assert exact child
+ * types, names and inputs. Fake provider state is deterministic and obviously fake.
+ */
+import { createHash } from "node:crypto";
+import * as pulumi from "@pulumi/pulumi";
+
+export interface Registration {
+  readonly type: string;
+  readonly name: string;
+  readonly inputs: Record<string, unknown>;
+  readonly custom: boolean;
+  readonly parent?: string;
+}
+
+export const registrations: Registration[] = [];
+
+export const PROJECT = "tgtest";
+export const STACK = "unit";
+
+/** Deterministic stand-in credentials, derived from the resource name. */
+export function fakeSecretFor(name: string): string {
+  return createHash("sha256").update(`fake:${name}`).digest("hex");
+}
+
+export async function installMocks(): Promise<void> {
+  await pulumi.runtime.setMocks(
+    {
+      newResource(args: pulumi.runtime.MockResourceArgs) {
+        registrations.push({ type: args.type, name: args.name, inputs: args.inputs, custom: args.custom ?? true });
+        const state: Record<string, unknown> = { ...args.inputs };
+        let id = `${args.name}-id`;
+        switch (args.type) {
+          case "random:index/randomBytes:RandomBytes": {
+            const hex = fakeSecretFor(args.name).slice(0, (args.inputs.length as number) * 2);
+            state.hex = hex.padEnd((args.inputs.length as number) * 2, "0");
+            state.base64 = Buffer.from(state.hex as string, "hex").toString("base64");
+            break;
+          }
+          case "vault:index/token:Token":
+            state.clientToken = `hvs.FAKE${fakeSecretFor(args.name).slice(0, 24)}`;
+            id = `accessor-${args.name}`;
+            break;
+        }
+        return { id, state };
+      },
+      call(args: pulumi.runtime.MockCallArgs) {
+        return args.inputs;
+      },
+    },
+    PROJECT,
+    STACK,
+    false,
+  );
+}
+
+/** Clears recorded registrations and tokenguard config between tests. */
+export function reset(config: Record<string, string> = {}): void {
+  registrations.length = 0;
+  const all: Record<string, string> = {};
+  for (const [k, v] of Object.entries(config)) all[`tokenguard:${k}`] = v;
+  pulumi.runtime.setAllConfig(all);
+}
+
+/** Resolves an Output's value (never via done() inside apply). */
+export function promiseOf<T>(output: pulumi.Output<T>): Promise<T> {
+  return new Promise((resolve) => output.apply((v) => resolve(v)));
+}
+
+/** Registrations settle asynchronously; wait for the runtime to drain. */
+export async function settled(): Promise<void> {
+  await new Promise((r) => setImmediate(r));
+  await new Promise((r) => setTimeout(r, 0));
+}
+
+/** Custom (non-component) registrations, in order. */
+export function children(): Registration[] {
+  return registrations.filter((r) => r.custom);
+}
