@@ -10,7 +10,14 @@ export type { VaultBackendArgs } from "./backends/vault";
 export type { RandomBackendArgs } from "./backends/random";
 export { tokenHash } from "./backends/random";
 export { parseDuration, formatDuration, DurationError } from "./spec/duration";
-export { loadPolicyFile, parsePolicyText, resolvePolicy, DEFAULT_POLICY, POLICY_FILE_NAME, PolicyFileError } from "./spec/policy-file";
+export {
+  loadPolicyFile,
+  parsePolicyText,
+  resolvePolicy,
+  DEFAULT_POLICY,
+  POLICY_FILE_NAME,
+  PolicyFileError,
+} from "./spec/policy-file";
 export type { Policy, BackendPolicy, PolicyFileInput } from "./spec/policy-file";
 export { parseTokenSpec, TokenSpecError } from "./spec/token";
 export type { TokenDeclaration, TokenSpec } from "./spec/token";

@@ -14,7 +14,12 @@ import { jitteredAnchor, liveSet, type Generation } from "./rotation/schedule";
 import { TOKEN_RULES, type Finding } from "./rules/catalog";
 import { judgeToken, lifetimeOf, type Lifetime } from "./rules/token-rules";
 import { DEFAULT_POLICY, loadPolicyFile, POLICY_FILE_NAME, type Policy } from "./spec/policy-file";
-import { parseTokenSpec, TokenSpecError, type TokenDeclaration, type TokenSpec } from "./spec/token";
+import {
+  parseTokenSpec,
+  TokenSpecError,
+  type TokenDeclaration,
+  type TokenSpec,
+} from "./spec/token";
 
 /** The component's Pulumi type token. */
 export const SCOPED_TOKEN_TYPE = "tokenguard:index:ScopedToken";
@@ -124,7 +129,9 @@ export function resolvePolicyFor(explicit: string | undefined): Policy {
 function enforcementMode(): "error" | "advisory" {
   const mode = new pulumi.Config("tokenguard").get("enforcement") ?? "error";
   if (mode !== "error" && mode !== "advisory") {
-    throw new pulumi.RunError(`config tokenguard:enforcement is "${mode}"; use "error" or "advisory"`);
+    throw new pulumi.RunError(
+      `config tokenguard:enforcement is "${mode}"; use "error" or "advisory"`,
+    );
   }
   return mode;
 }
@@ -164,7 +171,10 @@ export class ScopedToken extends pulumi.ComponentResource {
   public readonly hash: pulumi.Output<string | undefined>;
 
   public static override isInstance(obj: unknown): obj is ScopedToken {
-    return pulumi.ComponentResource.isInstance(obj) && (obj as { __pulumiType?: string }).__pulumiType === SCOPED_TOKEN_TYPE;
+    return (
+      pulumi.ComponentResource.isInstance(obj) &&
+      (obj as { __pulumiType?: string }).__pulumiType === SCOPED_TOKEN_TYPE
+    );
   }
 
   constructor(name: string, args: ScopedTokenArgs, opts: pulumi.ComponentResourceOptions = {}) {
@@ -182,7 +192,9 @@ export class ScopedToken extends pulumi.ComponentResource {
         ? vaultArgProblems((args as VaultScopedTokenArgs).vault)
         : spec.backend === "random"
           ? randomArgProblems((args as RandomScopedTokenArgs).random)
-          : [`backend: "${spec.backend}" is not available in this version of ScopedToken; use "vault" or "random"`];
+          : [
+              `backend: "${spec.backend}" is not available in this version of ScopedToken; use "vault" or "random"`,
+            ];
     if (backendProblems.length) throw refusal(name, backendProblems);
 
     const policy = resolvePolicyFor(args.policyFile);
@@ -197,7 +209,9 @@ export class ScopedToken extends pulumi.ComponentResource {
     const lifetime = mandatory.some(breaksSchedule) ? undefined : lifetimeOf(spec);
     const schedule = lifetime && {
       ...lifetime,
-      anchor: lifetime.anchor ?? jitteredAnchor(`${pulumi.getProject()}/${pulumi.getStack()}/${name}`, lifetime.every),
+      anchor:
+        lifetime.anchor ??
+        jitteredAnchor(`${pulumi.getProject()}/${pulumi.getStack()}/${name}`, lifetime.every),
     };
     const live = schedule && liveSet(schedule, now);
 
@@ -215,14 +229,20 @@ export class ScopedToken extends pulumi.ComponentResource {
     );
 
     for (const f of [...advisory, ...(mode === "advisory" ? mandatory : [])]) {
-      pulumi.log.warn(`${f.rule}: ${f.message}`, this);
+      void pulumi.log.warn(`${f.rule}: ${f.message}`, this);
     }
 
     this.scopes = pulumi.output([...spec.scopeTexts]);
     if (!live || !lifetime) {
-      pulumi.log.error(`ScopedToken "${name}" issues no credential until its lifetime is valid`, this);
+      void pulumi.log.warn(
+        `ScopedToken "${name}" issues no credential until its lifetime is valid`,
+        this,
+      );
       this.value = pulumi.secret(pulumi.output(undefined as unknown as string));
-      this.tokenId = this.expiresAt = this.rotatesAt = pulumi.output(undefined as unknown as string);
+      this.tokenId =
+        this.expiresAt =
+        this.rotatesAt =
+          pulumi.output(undefined as unknown as string);
       this.generation = pulumi.output(undefined as unknown as number);
       this.previous = pulumi.output(undefined);
       this.hash = pulumi.output(undefined);
@@ -245,7 +265,9 @@ export class ScopedToken extends pulumi.ComponentResource {
     this.generation = pulumi.output(live.current.n);
     this.expiresAt = pulumi.output(formatInstant(live.current.expiresAt));
     this.rotatesAt = pulumi.output(formatInstant(live.current.rotatesAt));
-    this.previous = previous ? previousOutput(previous.generation, previous.issued) : pulumi.output(undefined);
+    this.previous = previous
+      ? previousOutput(previous.generation, previous.issued)
+      : pulumi.output(undefined);
 
     this.registerOutputs({
       value: this.value,
@@ -266,10 +288,16 @@ function findingLine(f: Finding): string {
 
 /** Findings that leave no usable lifetime: expiry and rotation problems on the durations themselves. */
 function breaksSchedule(f: Finding): boolean {
-  return f.rule === "token-expiry-required" || (f.rule === "token-rotation-required" && f.field !== "rotation");
+  return (
+    f.rule === "token-expiry-required" ||
+    (f.rule === "token-rotation-required" && f.field !== "rotation")
+  );
 }
 
-function previousOutput(g: Generation, issued: IssuedGeneration): pulumi.Output<PreviousGeneration | undefined> {
+function previousOutput(
+  g: Generation,
+  issued: IssuedGeneration,
+): pulumi.Output<PreviousGeneration | undefined> {
   return pulumi.secret(
     pulumi.all([issued.value, issued.tokenId]).apply(([value, tokenId]) => ({
       value,

@@ -23,8 +23,13 @@ export const RANDOM_MIN_BYTES = 32;
 export function randomArgProblems(args: RandomBackendArgs | undefined): string[] {
   const problems: string[] = [];
   const bytes = args?.bytes;
-  if (bytes !== undefined && (!Number.isInteger(bytes) || bytes < RANDOM_MIN_BYTES || bytes > 512)) {
-    problems.push(`random.bytes: ${bytes} is not between ${RANDOM_MIN_BYTES} and 512; use at least ${RANDOM_MIN_BYTES} bytes of entropy`);
+  if (
+    bytes !== undefined &&
+    (!Number.isInteger(bytes) || bytes < RANDOM_MIN_BYTES || bytes > 512)
+  ) {
+    problems.push(
+      `random.bytes: ${bytes} is not between ${RANDOM_MIN_BYTES} and 512; use at least ${RANDOM_MIN_BYTES} bytes of entropy`,
+    );
   }
   const prefix = args?.prefix;
   if (prefix !== undefined && !/^[A-Za-z0-9_]{0,16}$/.test(prefix)) {
@@ -44,7 +49,10 @@ export function tokenHash(value: string): string {
 }
 
 /** One `random.RandomBytes` per generation; the value is prefix + base64url of the bytes. */
-export function randomBackend(ctx: BackendContext, args: RandomBackendArgs | undefined): IssueGeneration {
+export function randomBackend(
+  ctx: BackendContext,
+  args: RandomBackendArgs | undefined,
+): IssueGeneration {
   const bytes = args?.bytes ?? RANDOM_MIN_BYTES;
   const prefix = args?.prefix ?? "tg_";
   return (generation) => {

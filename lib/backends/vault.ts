@@ -30,9 +30,12 @@ export function defaultVaultPolicyName(name: string): string {
 export function vaultArgProblems(args: VaultBackendArgs | undefined): string[] {
   const name = args?.policyName;
   if (name !== undefined && !/^[a-z0-9][a-z0-9_-]{0,127}$/.test(name)) {
-    return ["vault.policyName: use lower-case letters, digits, '-' or '_' (Vault lower-cases policy names)"];
+    return [
+      "vault.policyName: use lower-case letters, digits, '-' or '_' (Vault lower-cases policy names)",
+    ];
   }
-  if (name === "root" || name === "default") return [`vault.policyName: "${name}" is a built-in Vault policy; choose another name`];
+  if (name === "root" || name === "default")
+    return [`vault.policyName: "${name}" is a built-in Vault policy; choose another name`];
   return [];
 }
 
@@ -40,14 +43,20 @@ export function vaultArgProblems(args: VaultBackendArgs | undefined): string[] {
  * One `vault.Policy` with exactly the declared capabilities, then one non-renewable `vault.Token`
  * per generation bound to only that policy, with ttl = explicit max ttl.
  */
-export function vaultBackend(ctx: BackendContext, args: VaultBackendArgs | undefined): IssueGeneration {
+export function vaultBackend(
+  ctx: BackendContext,
+  args: VaultBackendArgs | undefined,
+): IssueGeneration {
   const scopes = ctx.spec.scopes as VaultScope[];
   const ttl = `${ctx.lifetime.ttl}s`;
   const policy = new vault.Policy(
     `${ctx.name}-policy`,
     {
       name: args?.policyName ?? defaultVaultPolicyName(ctx.name),
-      policy: renderVaultPolicy(scopes, `tokenguard ScopedToken "${ctx.name}": generated, do not edit`),
+      policy: renderVaultPolicy(
+        scopes,
+        `tokenguard ScopedToken "${ctx.name}": generated, do not edit`,
+      ),
       namespace: args?.namespace,
     },
     ctx.childOpts,

@@ -20,5 +20,7 @@ export function formatInstant(seconds: number): string {
 
 /** The clock: `pinned` (an RFC 3339 string, e.g. from `tokenguard:now`) or the system time. */
 export function nowSeconds(pinned?: string): number {
-  return pinned === undefined || pinned === "" ? Math.floor(Date.now() / 1000) : parseInstant(pinned);
+  return pinned === undefined || pinned === ""
+    ? Math.floor(Date.now() / 1000)
+    : parseInstant(pinned);
 }

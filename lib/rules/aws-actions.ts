@@ -32,7 +32,11 @@ export const ESCALATION_ACTIONS = [
 ] as const;
 
 /** Actions that escalate only when granted on every resource ("*"): fine on one named ARN. */
-export const ESCALATION_ON_ANY_RESOURCE = ["iam:PassRole", "iam:CreateAccessKey", "sts:AssumeRole"] as const;
+export const ESCALATION_ON_ANY_RESOURCE = [
+  "iam:PassRole",
+  "iam:CreateAccessKey",
+  "sts:AssumeRole",
+] as const;
 
 /** Whether `action` matches any of the glob `patterns` (IAM is case-insensitive on actions). */
 export function actionMatches(action: string, patterns: readonly string[]): boolean {

@@ -25,21 +25,24 @@ export const TOKEN_RULES = {
     description: "A token's ttl must not exceed its backend's ceiling in the policy file.",
     level: "mandatory",
     severity: "high",
-    remediation: "Shorten ttl, or raise the ceiling (backends.<backend>.maxTtl) in tokenguard.policy.yaml.",
+    remediation:
+      "Shorten ttl, or raise the ceiling (backends.<backend>.maxTtl) in tokenguard.policy.yaml.",
   },
   "token-rotation-required": {
     description:
       "A token must rotate at least as often as the policy allows, with 0 < overlap <= every/2 and ttl >= every + overlap.",
     level: "mandatory",
     severity: "high",
-    remediation: 'Declare rotation: { every: "30d", overlap: "1d" } within the ceiling, and a ttl of at least every + overlap.',
+    remediation:
+      'Declare rotation: { every: "30d", overlap: "1d" } within the ceiling, and a ttl of at least every + overlap.',
   },
   "token-least-privilege": {
     description:
       "A token's scopes must name exact permissions: no wildcards, no sudo/root, no escalation actions, nothing outside the policy file's allowlist.",
     level: "mandatory",
     severity: "critical",
-    remediation: "Replace wildcard or privileged scopes with the exact paths/actions and capabilities the consumer needs.",
+    remediation:
+      "Replace wildcard or privileged scopes with the exact paths/actions and capabilities the consumer needs.",
   },
   "token-ownership": {
     description: "A token should name an owner and a purpose, so someone answers for it.",

@@ -4,12 +4,22 @@
  */
 import { DurationError, formatDuration, parseDuration } from "../spec/duration";
 import type { BackendPolicy, Policy, TokenPolicy } from "../spec/policy-file";
-import { RESOURCE_REFERENCE, type AwsScope, type LabelScope, type VaultScope } from "../spec/scopes";
+import {
+  RESOURCE_REFERENCE,
+  type AwsScope,
+  type LabelScope,
+  type VaultScope,
+} from "../spec/scopes";
 import type { TokenSpec } from "../spec/token";
 import { parseInstant } from "../rotation/clock";
 import { scheduleProblems } from "../rotation/schedule";
 import type { Finding, TokenRule } from "./catalog";
-import { ESCALATION_ACTIONS, ESCALATION_ON_ANY_RESOURCE, actionMatches, isReadOnlyAction } from "./aws-actions";
+import {
+  ESCALATION_ACTIONS,
+  ESCALATION_ON_ANY_RESOURCE,
+  actionMatches,
+  isReadOnlyAction,
+} from "./aws-actions";
 import { iamGlob, vaultPathCovers, vaultPathsOverlap } from "./globs";
 
 /** The lifetime of a token in seconds, once its durations are known to be valid. */
@@ -38,7 +48,8 @@ function tryDuration(text: string | undefined): { seconds?: number; error?: stri
  */
 export function judgeToken(spec: TokenSpec, policy: Policy): Finding[] {
   const findings: Finding[] = [];
-  const add = (rule: TokenRule, field: string, message: string) => findings.push({ rule, field, message });
+  const add = (rule: TokenRule, field: string, message: string) =>
+    findings.push({ rule, field, message });
   const limits = policy.backends[spec.backend];
   const tokenPolicy: TokenPolicy | undefined = policy.tokens[spec.name];
   const where = `(${policy.source})`;
@@ -46,12 +57,17 @@ export function judgeToken(spec: TokenSpec, policy: Policy): Finding[] {
   // --- expiry and ceiling
   const ttl = tryDuration(spec.ttl);
   if (spec.ttl === undefined) {
-    add("token-expiry-required", "ttl", 'ttl is missing: a token must expire; declare ttl, e.g. "1h"');
+    add(
+      "token-expiry-required",
+      "ttl",
+      'ttl is missing: a token must expire; declare ttl, e.g. "1h"',
+    );
   } else if (ttl.error) {
     add("token-expiry-required", "ttl", `ttl ${ttl.error}`);
   } else if (ttl.seconds !== undefined) {
     const ceiling = tokenPolicy?.maxTtl ?? limits.maxTtl;
-    const whose = tokenPolicy?.maxTtl !== undefined ? `token "${spec.name}"` : `the ${spec.backend} backend`;
+    const whose =
+      tokenPolicy?.maxTtl !== undefined ? `token "${spec.name}"` : `the ${spec.backend} backend`;
     if (ttl.seconds > ceiling) {
       add(
         "token-max-ttl",
@@ -73,13 +89,19 @@ export function judgeToken(spec: TokenSpec, policy: Policy): Finding[] {
   } else {
     const every = tryDuration(spec.rotation.every);
     const overlap = tryDuration(spec.rotation.overlap);
-    if (every.error) add("token-rotation-required", "rotation.every", `rotation.every ${every.error}`);
-    if (overlap.error) add("token-rotation-required", "rotation.overlap", `rotation.overlap ${overlap.error}`);
+    if (every.error)
+      add("token-rotation-required", "rotation.every", `rotation.every ${every.error}`);
+    if (overlap.error)
+      add("token-rotation-required", "rotation.overlap", `rotation.overlap ${overlap.error}`);
     if (spec.rotation.anchor !== undefined) {
       try {
         parseInstant(spec.rotation.anchor);
       } catch (e) {
-        add("token-rotation-required", "rotation.anchor", `rotation.anchor ${(e as Error).message}`);
+        add(
+          "token-rotation-required",
+          "rotation.anchor",
+          `rotation.anchor ${(e as Error).message}`,
+        );
       }
     }
     if (every.seconds !== undefined && every.seconds > limits.maxRotation) {
@@ -118,7 +140,11 @@ export function judgeToken(spec: TokenSpec, policy: Policy): Finding[] {
           ? labelScopeProblems(scope)
           : awsScopeProblems(scope, limits);
     for (const reason of reasons) add("token-least-privilege", field, `${field}: ${reason}`);
-    if (reasons.length === 0 && tokenPolicy?.allowedScopes !== undefined && !allowedBy(scope, tokenPolicy.allowedScopes)) {
+    if (
+      reasons.length === 0 &&
+      tokenPolicy?.allowedScopes !== undefined &&
+      !allowedBy(scope, tokenPolicy.allowedScopes)
+    ) {
       add(
         "token-least-privilege",
         field,
@@ -129,10 +155,18 @@ export function judgeToken(spec: TokenSpec, policy: Policy): Finding[] {
 
   // --- ownership (advisory)
   if (policy.requireOwner && !spec.owner) {
-    add("token-ownership", "owner", 'owner is missing: name who answers for this token, e.g. owner: "team-platform"');
+    add(
+      "token-ownership",
+      "owner",
+      'owner is missing: name who answers for this token, e.g. owner: "team-platform"',
+    );
   }
   if (policy.requirePurpose && !spec.purpose) {
-    add("token-ownership", "purpose", 'purpose is missing: say what the token is for, e.g. purpose: "CI deploy pipeline"');
+    add(
+      "token-ownership",
+      "purpose",
+      'purpose is missing: say what the token is for, e.g. purpose: "CI deploy pipeline"',
+    );
   }
   return findings;
 }
@@ -149,7 +183,8 @@ export function lifetimeOf(spec: TokenSpec): Lifetime {
   const overlap = parseDuration(spec.rotation.overlap ?? "");
   const problems = scheduleProblems({ ttl, every, overlap });
   if (problems.length) throw new Error(problems.join("; "));
-  const anchor = spec.rotation.anchor === undefined ? undefined : parseInstant(spec.rotation.anchor);
+  const anchor =
+    spec.rotation.anchor === undefined ? undefined : parseInstant(spec.rotation.anchor);
   return { ttl, every, overlap, ...(anchor === undefined ? {} : { anchor }) };
 }
 
@@ -165,18 +200,20 @@ const ALWAYS_FORBIDDEN_CAPS: Record<string, string> = {
 function vaultScopeProblems(scope: VaultScope, limits: BackendPolicy): string[] {
   const problems: string[] = [];
   const firstSegment = scope.path.split("/")[0];
-  if (firstSegment === "*" || firstSegment === "+" || scope.path.startsWith("*")) {
+  const everything = firstSegment === "*" || firstSegment === "+" || scope.path.startsWith("*");
+  if (everything)
     problems.push(`path ${JSON.stringify(scope.path)} grants everything; name the paths`);
-  }
   for (const cap of scope.capabilities) {
     if (ALWAYS_FORBIDDEN_CAPS[cap]) problems.push(ALWAYS_FORBIDDEN_CAPS[cap]);
     else if (limits.forbiddenCapabilities.includes(cap)) {
       problems.push(`capability "${cap}" is forbidden by the policy file; drop it`);
     }
   }
-  for (const forbidden of limits.forbiddenPaths) {
+  for (const forbidden of everything ? [] : limits.forbiddenPaths) {
     if (vaultPathsOverlap(scope.path, forbidden)) {
-      problems.push(`path ${JSON.stringify(scope.path)} reaches ${JSON.stringify(forbidden)}, which no token may reach; narrow the path`);
+      problems.push(
+        `path ${JSON.stringify(scope.path)} reaches ${JSON.stringify(forbidden)}, which no token may reach; narrow the path`,
+      );
     }
   }
   return problems;
@@ -184,7 +221,8 @@ function vaultScopeProblems(scope: VaultScope, limits: BackendPolicy): string[] 
 
 function labelScopeProblems(scope: LabelScope): string[] {
   const problems: string[] = [];
-  if (scope.resource === "*") problems.push('resource "*" grants every resource; name the resource');
+  if (scope.resource === "*")
+    problems.push('resource "*" grants every resource; name the resource');
   if (scope.verb === "*") problems.push('verb "*" grants every action; name the verb');
   return problems;
 }
@@ -198,30 +236,47 @@ function awsScopeProblems(scope: AwsScope, limits: BackendPolicy): string[] {
       problems.push('action "*" grants everything; name the actions');
       continue;
     }
-    if (/[*?]/.test(action) && !allowed(action)) {
+    // An action the organisation allows explicitly is its decision, on any resource.
+    if (allowed(action)) continue;
+    if (/[*?]/.test(action)) {
       problems.push(`action ${JSON.stringify(action)} is a wildcard; name the exact actions`);
       continue;
     }
-    if (actionMatches(action, ESCALATION_ACTIONS) && !allowed(action)) {
-      problems.push(`action ${JSON.stringify(action)} lets the holder grant itself more; allow it explicitly (backends.<backend>.allowActions) if you must`);
-    } else if (onAnyResource && actionMatches(action, ESCALATION_ON_ANY_RESOURCE) && !allowed(action)) {
-      problems.push(`action ${JSON.stringify(action)} on "*" reaches every role or user; name the ARNs it applies to`);
+    if (actionMatches(action, ESCALATION_ACTIONS)) {
+      problems.push(
+        `action ${JSON.stringify(action)} lets the holder grant itself more; allow it explicitly (backends.<backend>.allowActions) if you must`,
+      );
+    } else if (onAnyResource && actionMatches(action, ESCALATION_ON_ANY_RESOURCE)) {
+      problems.push(
+        `action ${JSON.stringify(action)} on "*" reaches every role or user; name the ARNs it applies to`,
+      );
     } else if (actionMatches(action, limits.forbiddenActions)) {
       problems.push(`action ${JSON.stringify(action)} is forbidden by the policy file; drop it`);
     } else if (onAnyResource && !isReadOnlyAction(action)) {
-      problems.push(`action ${JSON.stringify(action)} writes, and resources include "*"; name the ARNs it may change`);
+      problems.push(
+        `action ${JSON.stringify(action)} writes, and resources include "*"; name the ARNs it may change`,
+      );
     }
   }
   return problems;
 }
 
-function allowedBy(scope: VaultScope | LabelScope | AwsScope, allowlist: NonNullable<TokenPolicy["allowedScopes"]>): boolean {
+function allowedBy(
+  scope: VaultScope | LabelScope | AwsScope,
+  allowlist: NonNullable<TokenPolicy["allowedScopes"]>,
+): boolean {
   if ("path" in scope) {
     return allowlist.some((entry) => {
       if (typeof entry !== "string") return false;
       const colon = entry.lastIndexOf(":");
-      const caps = entry.slice(colon + 1).split(",").map((c) => c.trim());
-      return vaultPathCovers(entry.slice(0, colon), scope.path) && scope.capabilities.every((c) => caps.includes(c));
+      const caps = entry
+        .slice(colon + 1)
+        .split(",")
+        .map((c) => c.trim());
+      return (
+        vaultPathCovers(entry.slice(0, colon), scope.path) &&
+        scope.capabilities.every((c) => caps.includes(c))
+      );
     });
   }
   if ("verb" in scope) {
@@ -233,6 +288,8 @@ function allowedBy(scope: VaultScope | LabelScope | AwsScope, allowlist: NonNull
       typeof entry !== "string" &&
       scope.actions.every((a) => actionMatches(a, entry.actions)) &&
       // A resource given as a reference is not known until it exists: the allowlist cannot judge it.
-      scope.resources.every((r) => r === RESOURCE_REFERENCE || entry.resources.some((p) => iamGlob(p).test(r))),
+      scope.resources.every(
+        (r) => r === RESOURCE_REFERENCE || entry.resources.some((p) => iamGlob(p).test(r)),
+      ),
   );
 }

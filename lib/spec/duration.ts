@@ -15,7 +15,10 @@ const ISO_FORM = /^P(?:(\d+)W)?(?:(\d+)D)?(?:T(?:(\d+)H)?(?:(\d+)M)?(?:(\d+)S)?)
 
 /** Why a duration string was refused; `message` names what to write instead. */
 export class DurationError extends Error {
-  constructor(readonly input: string, reason: string) {
+  constructor(
+    readonly input: string,
+    reason: string,
+  ) {
     super(`${JSON.stringify(input)} ${reason}`);
     this.name = "DurationError";
   }
@@ -53,13 +56,15 @@ export function parseDuration(input: string): number {
     throw new DurationError(input, `is not a duration; ${HINT}`);
   }
   if (!Number.isSafeInteger(seconds)) throw new DurationError(input, "is too large");
-  if (seconds <= 0) throw new DurationError(input, "is zero; a token must expire, so give a positive duration");
+  if (seconds <= 0)
+    throw new DurationError(input, "is zero; a token must expire, so give a positive duration");
   return seconds;
 }
 
 /** Formats seconds in the largest exact units, e.g. 90000 -> "1d1h", 2592000 -> "30d". */
 export function formatDuration(seconds: number): string {
-  if (!Number.isSafeInteger(seconds) || seconds < 0) throw new RangeError(`bad duration ${seconds}`);
+  if (!Number.isSafeInteger(seconds) || seconds < 0)
+    throw new RangeError(`bad duration ${seconds}`);
   if (seconds === 0) return "0s";
   let rest = seconds;
   let out = "";

@@ -61,9 +61,13 @@ export const policyFileSchema = z.strictObject({
       requirePurpose: z.boolean().optional(),
     })
     .optional(),
-  backends: z.strictObject(Object.fromEntries(BACKENDS.map((b) => [b, backendPolicySchema.optional()])) as {
-    [K in Backend]: z.ZodOptional<typeof backendPolicySchema>;
-  }).optional(),
+  backends: z
+    .strictObject(
+      Object.fromEntries(BACKENDS.map((b) => [b, backendPolicySchema.optional()])) as {
+        [K in Backend]: z.ZodOptional<typeof backendPolicySchema>;
+      },
+    )
+    .optional(),
   tokens: z.record(z.string().min(1), tokenPolicySchema).optional(),
 });
 
@@ -80,7 +84,9 @@ export interface BackendPolicy {
 }
 
 export interface TokenPolicy {
-  readonly allowedScopes?: readonly (string | { actions: readonly string[]; resources: readonly string[] })[];
+  readonly allowedScopes?: readonly (
+    string | { actions: readonly string[]; resources: readonly string[] }
+  )[];
   readonly maxTtl?: number;
 }
 
@@ -98,7 +104,12 @@ const DAY = 86400;
 
 /** Built-in ceilings (design.md): strict — expiry and rotation required, no wildcards. */
 export const BUILT_IN_BACKEND_POLICY: Readonly<Record<Backend, BackendPolicy>> = {
-  vault: { maxTtl: 768 * 3600, maxRotation: 30 * DAY, ...strictDefaults(), forbiddenPaths: ["sys/*"] },
+  vault: {
+    maxTtl: 768 * 3600,
+    maxRotation: 30 * DAY,
+    ...strictDefaults(),
+    forbiddenPaths: ["sys/*"],
+  },
   "aws-iam": { maxTtl: 90 * DAY, maxRotation: 90 * DAY, ...strictDefaults() },
   "aws-secret": { maxTtl: 90 * DAY, maxRotation: 90 * DAY, ...strictDefaults() },
   random: { maxTtl: 90 * DAY, maxRotation: 90 * DAY, ...strictDefaults() },
@@ -116,7 +127,10 @@ function strictDefaults() {
 
 /** Thrown for an unreadable or invalid policy file; the message names the file and each field. */
 export class PolicyFileError extends Error {
-  constructor(readonly source: string, readonly problems: readonly string[]) {
+  constructor(
+    readonly source: string,
+    readonly problems: readonly string[],
+  ) {
     super(`${source} is not a valid tokenguard policy file:\n  ${problems.join("\n  ")}`);
     this.name = "PolicyFileError";
   }
@@ -134,7 +148,8 @@ export function resolvePolicy(document: unknown, source: string): Policy {
     backends[backend] = {
       maxTtl: given.maxTtl ?? base.maxTtl,
       maxRotation: given.maxRotation ?? base.maxRotation,
-      requireRotation: given.requireRotation ?? file.defaults?.requireRotation ?? base.requireRotation,
+      requireRotation:
+        given.requireRotation ?? file.defaults?.requireRotation ?? base.requireRotation,
       forbiddenCapabilities: given.forbiddenCapabilities ?? base.forbiddenCapabilities,
       forbiddenPaths: given.forbiddenPaths ?? base.forbiddenPaths,
       forbiddenActions: given.forbiddenActions ?? base.forbiddenActions,
@@ -160,7 +175,9 @@ export function parsePolicyText(text: string, source: string): Policy {
     document = parseYaml(text);
   } catch (e) {
     const where = e instanceof YAMLParseError && e.linePos ? ` (line ${e.linePos[0].line})` : "";
-    throw new PolicyFileError(source, [`YAML does not parse${where}: ${(e as Error).message.split("\n")[0]}`]);
+    throw new PolicyFileError(source, [
+      `YAML does not parse${where}: ${(e as Error).message.split("\n")[0]}`,
+    ]);
   }
   return resolvePolicy(document, source);
 }
@@ -171,7 +188,9 @@ export function loadPolicyFile(path: string): Policy {
   try {
     text = readFileSync(path, "utf8");
   } catch (e) {
-    throw new PolicyFileError(path, [`cannot be read: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`]);
+    throw new PolicyFileError(path, [
+      `cannot be read: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`,
+    ]);
   }
   return parsePolicyText(text, path);
 }

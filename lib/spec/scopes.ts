@@ -38,25 +38,45 @@ export function parseVaultScope(text: unknown): Parsed<VaultScope> {
   if (typeof text !== "string") return { ok: false, error: `must be a string like ${example}` };
   const colon = text.lastIndexOf(":");
   if (colon < 0) {
-    return { ok: false, error: `${JSON.stringify(text)} has no capabilities; write "<path>:<cap>,<cap>" like ${example}` };
+    return {
+      ok: false,
+      error: `${JSON.stringify(text)} has no capabilities; write "<path>:<cap>,<cap>" like ${example}`,
+    };
   }
   const path = text.slice(0, colon).trim();
   const caps = text
     .slice(colon + 1)
     .split(",")
     .map((c) => c.trim());
-  if (path === "") return { ok: false, error: `${JSON.stringify(text)} has an empty path; name the path, like ${example}` };
+  if (path === "")
+    return {
+      ok: false,
+      error: `${JSON.stringify(text)} has an empty path; name the path, like ${example}`,
+    };
   if (path.startsWith("/")) {
-    return { ok: false, error: `path ${JSON.stringify(path)} starts with "/"; Vault paths are relative, write ${JSON.stringify(path.replace(/^\/+/, ""))}` };
+    return {
+      ok: false,
+      error: `path ${JSON.stringify(path)} starts with "/"; Vault paths are relative, write ${JSON.stringify(path.replace(/^\/+/, ""))}`,
+    };
   }
-  if (!VAULT_PATH.test(path)) return { ok: false, error: `path ${JSON.stringify(path)} has characters Vault policy paths do not use` };
+  if (!VAULT_PATH.test(path))
+    return {
+      ok: false,
+      error: `path ${JSON.stringify(path)} has characters Vault policy paths do not use`,
+    };
   if (caps.length === 1 && caps[0] === "") {
-    return { ok: false, error: `${JSON.stringify(text)} lists no capabilities; name them, like ${example}` };
+    return {
+      ok: false,
+      error: `${JSON.stringify(text)} lists no capabilities; name them, like ${example}`,
+    };
   }
   for (const cap of caps) {
     if (cap === "*" || cap === "root") continue; // well-formed, refused by the rules with a precise reason
     if (!(VAULT_CAPABILITIES as readonly string[]).includes(cap)) {
-      return { ok: false, error: `capability ${JSON.stringify(cap)} is not a Vault capability; use one of ${VAULT_CAPABILITIES.filter((c) => c !== "sudo" && c !== "deny").join(", ")}` };
+      return {
+        ok: false,
+        error: `capability ${JSON.stringify(cap)} is not a Vault capability; use one of ${VAULT_CAPABILITIES.filter((c) => c !== "sudo" && c !== "deny").join(", ")}`,
+      };
     }
   }
   return { ok: true, value: { path, capabilities: [...new Set(caps)] } };
@@ -76,12 +96,18 @@ export function parseLabelScope(text: unknown): Parsed<LabelScope> {
   if (typeof text !== "string") return { ok: false, error: `must be a string like ${example}` };
   const parts = text.split(":");
   if (parts.length !== 2 || parts[0] === "" || parts[1] === "") {
-    return { ok: false, error: `${JSON.stringify(text)} is not "<resource>:<verb>"; write it like ${example}` };
+    return {
+      ok: false,
+      error: `${JSON.stringify(text)} is not "<resource>:<verb>"; write it like ${example}`,
+    };
   }
   const [resource, verb] = parts;
   for (const part of parts) {
     if (!LABEL_PART.test(part)) {
-      return { ok: false, error: `${JSON.stringify(part)} in ${JSON.stringify(text)} must be lower-case letters, digits, ".", "_", "/" or "-"` };
+      return {
+        ok: false,
+        error: `${JSON.stringify(part)} in ${JSON.stringify(text)} must be lower-case letters, digits, ".", "_", "/" or "-"`,
+      };
     }
   }
   return { ok: true, value: { resource, verb } };
@@ -114,7 +140,10 @@ export function parseAwsScope(value: unknown): Parsed<AwsScope> {
   }
   for (const [i, action] of actions.entries()) {
     if (typeof action !== "string" || !AWS_ACTION.test(action)) {
-      return { ok: false, error: `actions[${i}] ${JSON.stringify(action)} is not an IAM action; write "service:Action", like "s3:GetObject"` };
+      return {
+        ok: false,
+        error: `actions[${i}] ${JSON.stringify(action)} is not an IAM action; write "service:Action", like "s3:GetObject"`,
+      };
     }
   }
   if (!Array.isArray(resources) || resources.length === 0) {
@@ -125,20 +154,35 @@ export function parseAwsScope(value: unknown): Parsed<AwsScope> {
       return { ok: false, error: `resources[${i}] must be an ARN string or a resource output` };
     }
     if (resource !== "*" && resource !== RESOURCE_REFERENCE && !ARN.test(resource)) {
-      return { ok: false, error: `resources[${i}] ${JSON.stringify(resource)} is not an ARN; write "arn:aws:<service>:<region>:<account>:<resource>"` };
+      return {
+        ok: false,
+        error: `resources[${i}] ${JSON.stringify(resource)} is not an ARN; write "arn:aws:<service>:<region>:<account>:<resource>"`,
+      };
     }
   }
-  if (conditions !== undefined && (typeof conditions !== "object" || conditions === null || Array.isArray(conditions))) {
-    return { ok: false, error: `conditions must be an IAM condition block, like { StringEquals: { "aws:SourceVpc": "vpc-1234" } }` };
+  if (
+    conditions !== undefined &&
+    (typeof conditions !== "object" || conditions === null || Array.isArray(conditions))
+  ) {
+    return {
+      ok: false,
+      error: `conditions must be an IAM condition block, like { StringEquals: { "aws:SourceVpc": "vpc-1234" } }`,
+    };
   }
   return {
     ok: true,
-    value: { actions: [...new Set(actions as string[])], resources: resources as string[], ...(conditions ? { conditions: conditions as AwsScope["conditions"] } : {}) },
+    value: {
+      actions: [...new Set(actions as string[])],
+      resources: resources as string[],
+      ...(conditions ? { conditions: conditions as AwsScope["conditions"] } : {}),
+    },
   };
 }
 
 /** The parser for a backend's scope grammar. */
-export function scopeParser(backend: Backend): (value: unknown) => Parsed<VaultScope | LabelScope | AwsScope> {
+export function scopeParser(
+  backend: Backend,
+): (value: unknown) => Parsed<VaultScope | LabelScope | AwsScope> {
   switch (backend) {
     case "vault":
       return parseVaultScope;

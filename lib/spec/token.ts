@@ -4,7 +4,15 @@
  * (ceilings, wildcards, rotation) is judged by lib/rules against the policy file.
  */
 import { z } from "zod";
-import { BACKENDS, type AwsScope, type Backend, type LabelScope, type VaultScope, scopeParser, scopeText } from "./scopes";
+import {
+  BACKENDS,
+  type AwsScope,
+  type Backend,
+  type LabelScope,
+  type VaultScope,
+  scopeParser,
+  scopeText,
+} from "./scopes";
 import { issueLines } from "./errors";
 
 export type ParsedScope = VaultScope | LabelScope | AwsScope;
@@ -16,7 +24,11 @@ export interface TokenDeclaration {
   readonly backend: Backend;
   readonly scopes: readonly unknown[];
   readonly ttl?: string;
-  readonly rotation?: { readonly every?: string; readonly overlap?: string; readonly anchor?: string };
+  readonly rotation?: {
+    readonly every?: string;
+    readonly overlap?: string;
+    readonly anchor?: string;
+  };
   readonly owner?: string;
   readonly purpose?: string;
 }
@@ -28,7 +40,11 @@ export interface TokenSpec extends Omit<TokenDeclaration, "scopes"> {
 }
 
 const optionalText = (field: string) =>
-  z.string({ message: `${field} must be a string` }).trim().min(1, `${field} must not be empty`).optional();
+  z
+    .string({ message: `${field} must be a string` })
+    .trim()
+    .min(1, `${field} must not be empty`)
+    .optional();
 
 const declarationSchema = z
   .object({
@@ -44,7 +60,9 @@ const declarationSchema = z
       .strictObject(
         {
           every: z.string({ message: 'rotation.every is required, a duration like "30d"' }),
-          overlap: z.string({ message: 'rotation.overlap is required, a duration like "1d" (at most half of every)' }),
+          overlap: z.string({
+            message: 'rotation.overlap is required, a duration like "1d" (at most half of every)',
+          }),
           anchor: z.string().optional(),
         },
         { message: 'rotation must be an object like { every: "30d", overlap: "1d" }' },

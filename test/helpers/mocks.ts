@@ -27,7 +27,12 @@ export async function installMocks(): Promise<void> {
   await pulumi.runtime.setMocks(
     {
       newResource(args: pulumi.runtime.MockResourceArgs) {
-        registrations.push({ type: args.type, name: args.name, inputs: args.inputs, custom: args.custom ?? true });
+        registrations.push({
+          type: args.type,
+          name: args.name,
+          inputs: args.inputs,
+          custom: args.custom ?? true,
+        });
         const state: Record<string, unknown> = { ...args.inputs };
         let id = `${args.name}-id`;
         switch (args.type) {

@@ -1,7 +1,15 @@
 import { strict as assert } from "node:assert";
 import fc from "fast-check";
 import { formatInstant, nowSeconds, parseInstant } from "../../lib/rotation/clock";
-import { SCHEDULE_EPOCH, ScheduleError, generation, generationAt, jitteredAnchor, liveSet, scheduleProblems } from "../../lib/rotation/schedule";
+import {
+  SCHEDULE_EPOCH,
+  ScheduleError,
+  generation,
+  generationAt,
+  jitteredAnchor,
+  liveSet,
+  scheduleProblems,
+} from "../../lib/rotation/schedule";
 
 const DAY = 86400;
 const t = (iso: string) => parseInstant(iso);
@@ -39,7 +47,10 @@ describe("rotation/schedule", () => {
   });
 
   it("refuses a ttl shorter than every + overlap and says by how much", () => {
-    assert.throws(() => liveSet({ ...s, ttl: 30 * DAY }, t("2026-01-05T00:00:00Z")), (e: unknown) => e instanceof ScheduleError && /86400s shorter/.test(e.message));
+    assert.throws(
+      () => liveSet({ ...s, ttl: 30 * DAY }, t("2026-01-05T00:00:00Z")),
+      (e: unknown) => e instanceof ScheduleError && /86400s shorter/.test(e.message),
+    );
   });
 
   it("refuses an overlap above half of every", () => {
@@ -79,7 +90,13 @@ describe("rotation/schedule", () => {
         fc.property(spec, instant, (sp, now) => {
           const live = liveSet(sp, now);
           const n = live.previous ? 2 : 1;
-          return n >= 1 && n <= 2 && live.current.start <= now && now < live.current.rotatesAt && (!live.previous || live.previous.n === live.current.n - 1);
+          return (
+            n >= 1 &&
+            n <= 2 &&
+            live.current.start <= now &&
+            now < live.current.rotatesAt &&
+            (!live.previous || live.previous.n === live.current.n - 1)
+          );
         }),
       );
     });

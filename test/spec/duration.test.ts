@@ -41,7 +41,13 @@ describe("spec/duration", () => {
   ];
   for (const [text, reason] of bad) {
     it(`refuses ${JSON.stringify(text)} and says why`, () => {
-      assert.throws(() => parseDuration(text), (e: unknown) => e instanceof DurationError && reason.test(e.message) && /"1h"|P30D|positive/.test(e.message));
+      assert.throws(
+        () => parseDuration(text),
+        (e: unknown) =>
+          e instanceof DurationError &&
+          reason.test(e.message) &&
+          /"1h"|P30D|positive/.test(e.message),
+      );
     });
   }
 
@@ -54,14 +60,19 @@ describe("spec/duration", () => {
 
   it("round-trips any positive whole number of seconds (property)", () => {
     fc.assert(
-      fc.property(fc.integer({ min: 1, max: 10 * 365 * 86400 }), (s) => parseDuration(formatDuration(s)) === s),
+      fc.property(
+        fc.integer({ min: 1, max: 10 * 365 * 86400 }),
+        (s) => parseDuration(formatDuration(s)) === s,
+      ),
     );
   });
 
   it("gives compound unit strings the sum of their parts (property)", () => {
     fc.assert(
       fc.property(
-        fc.record({ d: fc.nat(400), h: fc.nat(23), m: fc.nat(59), s: fc.nat(59) }).filter((r) => r.d + r.h + r.m + r.s > 0),
+        fc
+          .record({ d: fc.nat(400), h: fc.nat(23), m: fc.nat(59), s: fc.nat(59) })
+          .filter((r) => r.d + r.h + r.m + r.s > 0),
         ({ d, h, m, s }) => {
           const text = `${d}d${h}h${m}m${s}s`;
           const iso = `P${d}DT${h}H${m}M${s}S`;
