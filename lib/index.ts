@@ -1,8 +1,14 @@
 export { ScopedToken, SCOPED_TOKEN_TYPE, resolvePolicyFor } from "./scoped-token";
+export { awsScopes } from "./backends/aws-scopes";
+export type { AwsScopeInput } from "./backends/aws-scopes";
+export type { AwsIamBackendArgs } from "./backends/aws-iam";
+export type { AwsSecretBackendArgs } from "./backends/aws-secret";
 export type {
   ScopedTokenArgs,
   VaultScopedTokenArgs,
   RandomScopedTokenArgs,
+  AwsIamScopedTokenArgs,
+  AwsSecretScopedTokenArgs,
   RotationArgs,
   PreviousGeneration,
 } from "./scoped-token";

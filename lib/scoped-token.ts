@@ -6,9 +6,14 @@
 import { existsSync } from "node:fs";
 import * as path from "node:path";
 import * as pulumi from "@pulumi/pulumi";
-import { randomBackend, randomArgProblems, type RandomBackendArgs } from "./backends/random";
-import type { IssueGeneration, IssuedGeneration } from "./backends/types";
-import { vaultArgProblems, vaultBackend, type VaultBackendArgs } from "./backends/vault";
+import { backendArgProblems, startBackend, type BackendOptions } from "./backends";
+import { declaredAwsScope } from "./backends/aws-common";
+import type { AwsIamBackendArgs } from "./backends/aws-iam";
+import type { AwsSecretBackendArgs } from "./backends/aws-secret";
+import type { AwsScopeInput } from "./backends/aws-scopes";
+import type { RandomBackendArgs } from "./backends/random";
+import type { IssuedGeneration } from "./backends/types";
+import type { VaultBackendArgs } from "./backends/vault";
 import { formatInstant, nowSeconds } from "./rotation/clock";
 import { jitteredAnchor, liveSet, type Generation } from "./rotation/schedule";
 import { TOKEN_RULES, type Finding } from "./rules/catalog";
@@ -91,7 +96,30 @@ export interface RandomScopedTokenArgs extends ScopedTokenCommonArgs {
   readonly random?: RandomBackendArgs;
 }
 
-export type ScopedTokenArgs = VaultScopedTokenArgs | RandomScopedTokenArgs;
+/** AWS IAM access keys for an IAM user created for the token, with one exact inline policy. */
+export interface AwsIamScopedTokenArgs extends ScopedTokenCommonArgs {
+  readonly backend: "aws-iam";
+  /**
+   * IAM statements: exact actions on exact ARNs (see `awsScopes` for common jobs).
+   * @example [{ actions: ["s3:GetObject"], resources: [bucket.arn.apply((a) => `${a}/reports/*`)] }]
+   */
+  readonly scopes: readonly AwsScopeInput[];
+  readonly aws?: AwsIamBackendArgs;
+}
+
+/** An opaque token kept in AWS Secrets Manager; consumers read AWSCURRENT at run time. */
+export interface AwsSecretScopedTokenArgs extends ScopedTokenCommonArgs {
+  readonly backend: "aws-secret";
+  /**
+   * The consumers' access: IAM statements for the generated access policy; "self" is this secret.
+   * @example [awsScopes.secretRead()]
+   */
+  readonly scopes: readonly AwsScopeInput[];
+  readonly aws?: AwsSecretBackendArgs;
+}
+
+export type ScopedTokenArgs =
+  VaultScopedTokenArgs | RandomScopedTokenArgs | AwsIamScopedTokenArgs | AwsSecretScopedTokenArgs;
 
 /** The older generation while its overlap window is open. The whole object is secret. */
 export interface PreviousGeneration {
@@ -141,7 +169,13 @@ function declarationOf(name: string, args: ScopedTokenArgs): TokenDeclaration {
   return {
     name,
     backend: args.backend,
-    scopes: [...(args.scopes ?? [])],
+    scopes: (args.scopes ?? []).map((scope: unknown) =>
+      (args.backend === "aws-iam" || args.backend === "aws-secret") &&
+      typeof scope === "object" &&
+      scope !== null
+        ? declaredAwsScope(scope as AwsScopeInput)
+        : scope,
+    ),
     ...(args.ttl !== undefined ? { ttl: args.ttl } : {}),
     ...(args.rotation !== undefined ? { rotation: { ...args.rotation } } : {}),
     ...(args.owner !== undefined ? { owner: args.owner } : {}),
@@ -169,6 +203,12 @@ export class ScopedToken extends pulumi.ComponentResource {
   public readonly previous: pulumi.Output<PreviousGeneration | undefined>;
   /** SHA-256 (hex) of the current value, for services that verify tokens (random backend). */
   public readonly hash: pulumi.Output<string | undefined>;
+  /** aws-iam: ARN of the IAM user holding the keys. */
+  public readonly userArn: pulumi.Output<string | undefined>;
+  /** aws-secret: ARN of the Secrets Manager secret (also `tokenId`). */
+  public readonly secretArn: pulumi.Output<string | undefined>;
+  /** aws-secret: ARN of the managed IAM policy granting the declared scopes; attach it to consumers. */
+  public readonly accessPolicyArn: pulumi.Output<string | undefined>;
 
   public static override isInstance(obj: unknown): obj is ScopedToken {
     return (
@@ -187,14 +227,7 @@ export class ScopedToken extends pulumi.ComponentResource {
       if (e instanceof TokenSpecError) throw refusal(name, e.problems);
       throw e;
     }
-    const backendProblems =
-      spec.backend === "vault"
-        ? vaultArgProblems((args as VaultScopedTokenArgs).vault)
-        : spec.backend === "random"
-          ? randomArgProblems((args as RandomScopedTokenArgs).random)
-          : [
-              `backend: "${spec.backend}" is not available in this version of ScopedToken; use "vault" or "random"`,
-            ];
+    const backendProblems = backendArgProblems(args as BackendOptions);
     if (backendProblems.length) throw refusal(name, backendProblems);
 
     const policy = resolvePolicyFor(args.policyFile);
@@ -220,7 +253,7 @@ export class ScopedToken extends pulumi.ComponentResource {
       name,
       {
         ...declaration,
-        scopes: spec.scopeTexts,
+        scopes: summaryScopes(spec),
         generation: live?.current.n,
         rotatesAt: live && formatInstant(live.current.rotatesAt),
         expiresAt: live && formatInstant(live.current.expiresAt),
@@ -245,16 +278,16 @@ export class ScopedToken extends pulumi.ComponentResource {
           pulumi.output(undefined as unknown as string);
       this.generation = pulumi.output(undefined as unknown as number);
       this.previous = pulumi.output(undefined);
-      this.hash = pulumi.output(undefined);
+      this.hash = this.userArn = this.secretArn = this.accessPolicyArn = pulumi.output(undefined);
       this.registerOutputs({ scopes: this.scopes });
       return;
     }
 
-    const ctx = { name, spec, lifetime, childOpts: { parent: this } };
-    const issue: IssueGeneration =
-      spec.backend === "vault"
-        ? vaultBackend(ctx, (args as VaultScopedTokenArgs).vault)
-        : randomBackend(ctx, (args as RandomScopedTokenArgs).random);
+    const backend = startBackend(
+      { name, spec, lifetime, childOpts: { parent: this } },
+      args as BackendOptions,
+    );
+    const issue = backend.issue;
     // Oldest first, so the engine registers (and creates) generations in order.
     const previous = live.previous && { generation: live.previous, issued: issue(live.previous) };
     const current = issue(live.current);
@@ -262,6 +295,9 @@ export class ScopedToken extends pulumi.ComponentResource {
     this.value = pulumi.secret(current.value);
     this.tokenId = current.tokenId;
     this.hash = current.hash ?? pulumi.output(undefined);
+    this.userArn = backend.userArn ?? pulumi.output(undefined);
+    this.secretArn = backend.secretArn ?? pulumi.output(undefined);
+    this.accessPolicyArn = backend.accessPolicyArn ?? pulumi.output(undefined);
     this.generation = pulumi.output(live.current.n);
     this.expiresAt = pulumi.output(formatInstant(live.current.expiresAt));
     this.rotatesAt = pulumi.output(formatInstant(live.current.rotatesAt));
@@ -273,6 +309,9 @@ export class ScopedToken extends pulumi.ComponentResource {
       value: this.value,
       tokenId: this.tokenId,
       hash: this.hash,
+      userArn: this.userArn,
+      secretArn: this.secretArn,
+      accessPolicyArn: this.accessPolicyArn,
       generation: this.generation,
       expiresAt: this.expiresAt,
       rotatesAt: this.rotatesAt,
@@ -280,6 +319,13 @@ export class ScopedToken extends pulumi.ComponentResource {
       previous: this.previous,
     });
   }
+}
+
+/** Scopes as reported to the engine: canonical strings, or aws statements with references marked. */
+function summaryScopes(spec: TokenSpec): unknown[] {
+  return spec.backend === "aws-iam" || spec.backend === "aws-secret"
+    ? [...spec.scopes]
+    : [...spec.scopeTexts];
 }
 
 function findingLine(f: Finding): string {

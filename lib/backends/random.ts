@@ -1,7 +1,7 @@
 import { createHash } from "node:crypto";
 import * as pulumi from "@pulumi/pulumi";
 import * as random from "@pulumi/random";
-import type { BackendContext, IssueGeneration } from "./types";
+import type { BackendContext, IssueGeneration, IssuedGeneration } from "./types";
 
 /** Options for the `random` backend (opaque tokens checked by your own service). */
 export interface RandomBackendArgs {
@@ -48,22 +48,28 @@ export function tokenHash(value: string): string {
   return createHash("sha256").update(value, "utf8").digest("hex");
 }
 
+/** Creates one opaque token: a `random.RandomBytes` child named `name`, encoded with `prefix`. */
+export function issueRandomToken(
+  name: string,
+  args: RandomBackendArgs | undefined,
+  opts: pulumi.CustomResourceOptions,
+): IssuedGeneration {
+  const prefix = args?.prefix ?? "tg_";
+  const child = new random.RandomBytes(
+    name,
+    { length: args?.bytes ?? RANDOM_MIN_BYTES },
+    { ...opts, additionalSecretOutputs: ["base64", "hex"] },
+  );
+  const value = pulumi.secret(child.hex.apply((hex) => encodeRandomToken(hex, prefix)));
+  // A hash of 256 random bits reveals nothing about them: safe to publish.
+  const hash = pulumi.unsecret(value.apply(tokenHash));
+  return { value, hash, tokenId: hash.apply((h) => `${prefix}${h.slice(0, 16)}`) };
+}
+
 /** One `random.RandomBytes` per generation; the value is prefix + base64url of the bytes. */
 export function randomBackend(
   ctx: BackendContext,
   args: RandomBackendArgs | undefined,
 ): IssueGeneration {
-  const bytes = args?.bytes ?? RANDOM_MIN_BYTES;
-  const prefix = args?.prefix ?? "tg_";
-  return (generation) => {
-    const child = new random.RandomBytes(
-      `${ctx.name}-g${generation.n}`,
-      { length: bytes },
-      { ...ctx.childOpts, additionalSecretOutputs: ["base64", "hex"] },
-    );
-    const value = pulumi.secret(child.hex.apply((hex) => encodeRandomToken(hex, prefix)));
-    // A hash of 256 random bits reveals nothing about them: safe to publish.
-    const hash = pulumi.unsecret(value.apply(tokenHash));
-    return { value, hash, tokenId: hash.apply((h) => `${prefix}${h.slice(0, 16)}`) };
-  };
+  return (generation) => issueRandomToken(`${ctx.name}-g${generation.n}`, args, ctx.childOpts);
 }

@@ -102,3 +102,15 @@ export function liveSet(s: ScheduleSpec, now: number): LiveSet {
   const before = generation(s, n - 1);
   return now < before.retiresAt ? { current, previous: before } : { current };
 }
+
+/**
+ * Backends with a hard limit of two credentials per principal (AWS IAM: two access keys per user)
+ * keep generations in two slots: generation n lives in slot n mod 2. Live generations are
+ * consecutive, so they never share a slot; a slot moves to a newer generation only once its old
+ * generation has left the live set.
+ */
+export const KEY_SLOTS = 2;
+
+export function keySlot(n: number): number {
+  return ((n % KEY_SLOTS) + KEY_SLOTS) % KEY_SLOTS;
+}

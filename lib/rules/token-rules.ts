@@ -197,7 +197,8 @@ const ALWAYS_FORBIDDEN_CAPS: Record<string, string> = {
   deny: '"deny" takes nothing away from a token that was never granted the path; leave the path out',
 };
 
-function vaultScopeProblems(scope: VaultScope, limits: BackendPolicy): string[] {
+/** Why a vault path grant is refused (empty when it is fine); shared with the raw-resource rules. */
+export function vaultScopeProblems(scope: VaultScope, limits: BackendPolicy): string[] {
   const problems: string[] = [];
   const firstSegment = scope.path.split("/")[0];
   const everything = firstSegment === "*" || firstSegment === "+" || scope.path.startsWith("*");
@@ -227,7 +228,8 @@ function labelScopeProblems(scope: LabelScope): string[] {
   return problems;
 }
 
-function awsScopeProblems(scope: AwsScope, limits: BackendPolicy): string[] {
+/** Why an IAM grant is refused (empty when it is fine); shared with the raw-resource rules. */
+export function awsScopeProblems(scope: AwsScope, limits: BackendPolicy): string[] {
   const problems: string[] = [];
   const onAnyResource = scope.resources.includes("*");
   const allowed = (action: string) => actionMatches(action, limits.allowActions);
@@ -252,9 +254,11 @@ function awsScopeProblems(scope: AwsScope, limits: BackendPolicy): string[] {
       );
     } else if (actionMatches(action, limits.forbiddenActions)) {
       problems.push(`action ${JSON.stringify(action)} is forbidden by the policy file; drop it`);
-    } else if (onAnyResource && !isReadOnlyAction(action)) {
+    } else if (onAnyResource) {
       problems.push(
-        `action ${JSON.stringify(action)} writes, and resources include "*"; name the ARNs it may change`,
+        isReadOnlyAction(action)
+          ? `action ${JSON.stringify(action)} on resources "*" reads everything; name the ARNs (an action that only works on "*" needs backends.<backend>.allowActions)`
+          : `action ${JSON.stringify(action)} writes, and resources include "*"; name the ARNs it may change`,
       );
     }
   }

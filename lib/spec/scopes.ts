@@ -129,7 +129,10 @@ export const RESOURCE_REFERENCE = "<resource reference>";
 const AWS_ACTION = /^[a-z0-9-]+:[A-Za-z0-9*?]+$|^\*$/;
 const ARN = /^arn:aws(?:-cn|-us-gov|-iso[a-z-]*)?:[a-z0-9-]+:[a-z0-9-]*:(?:\d{12}|aws)?:.+$/;
 
-export function parseAwsScope(value: unknown): Parsed<AwsScope> {
+/** The aws-secret token's own secret, in a scope's resources. */
+export const THIS_SECRET = "self";
+
+export function parseAwsScope(value: unknown, allowSelf = false): Parsed<AwsScope> {
   const example = '{ actions: ["s3:GetObject"], resources: ["arn:aws:s3:::bucket/prefix/*"] }';
   if (typeof value !== "object" || value === null || Array.isArray(value)) {
     return { ok: false, error: `must be an object like ${example}` };
@@ -153,7 +156,18 @@ export function parseAwsScope(value: unknown): Parsed<AwsScope> {
     if (typeof resource !== "string") {
       return { ok: false, error: `resources[${i}] must be an ARN string or a resource output` };
     }
-    if (resource !== "*" && resource !== RESOURCE_REFERENCE && !ARN.test(resource)) {
+    if (resource === THIS_SECRET && !allowSelf) {
+      return {
+        ok: false,
+        error: `resources[${i}] "self" only means something for the aws-secret backend; name an ARN`,
+      };
+    }
+    if (
+      resource !== "*" &&
+      resource !== RESOURCE_REFERENCE &&
+      resource !== THIS_SECRET &&
+      !ARN.test(resource)
+    ) {
       return {
         ok: false,
         error: `resources[${i}] ${JSON.stringify(resource)} is not an ARN; write "arn:aws:<service>:<region>:<account>:<resource>"`,
@@ -189,8 +203,9 @@ export function scopeParser(
     case "random":
       return parseLabelScope;
     case "aws-iam":
+      return (value) => parseAwsScope(value, false);
     case "aws-secret":
-      return parseAwsScope;
+      return (value) => parseAwsScope(value, true);
   }
 }
 

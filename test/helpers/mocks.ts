@@ -42,6 +42,22 @@ export async function installMocks(): Promise<void> {
             state.base64 = Buffer.from(state.hex as string, "hex").toString("base64");
             break;
           }
+          case "aws:iam/user:User":
+            state.arn = `arn:aws:iam::123456789012:user${args.inputs.path ?? "/"}${args.inputs.name}`;
+            break;
+          case "aws:iam/accessKey:AccessKey":
+            id = `AKIAFAKE${fakeSecretFor(args.name).slice(0, 12).toUpperCase()}`;
+            state.secret = `fake/${fakeSecretFor(args.name).slice(0, 36)}`;
+            break;
+          case "aws:secretsmanager/secret:Secret":
+            state.arn = `arn:aws:secretsmanager:us-east-1:123456789012:secret:${args.inputs.name}-AbCdEf`;
+            break;
+          case "aws:secretsmanager/secretVersion:SecretVersion":
+            state.versionId = `version-${args.name}`;
+            break;
+          case "aws:iam/policy:Policy":
+            state.arn = `arn:aws:iam::123456789012:policy/${args.name}`;
+            break;
           case "vault:index/token:Token":
             state.clientToken = `hvs.FAKE${fakeSecretFor(args.name).slice(0, 24)}`;
             id = `accessor-${args.name}`;

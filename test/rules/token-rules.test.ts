@@ -195,16 +195,20 @@ describe("rules/token-rules", () => {
         assert.match(findings[0].message, why);
       });
     }
-    it("allows read actions on * and PassRole on a named role", () => {
-      assert.deepEqual(
-        rulesOf(
-          good({
-            backend: "aws-iam",
-            scopes: [{ actions: ["ec2:DescribeInstances"], resources: ["*"] }],
-          }),
-        ),
-        [],
+    it("refuses even read actions on *, unless the policy file allows the action", () => {
+      const decl = good({
+        backend: "aws-iam",
+        scopes: [{ actions: ["ec2:DescribeInstances"], resources: ["*"] }],
+      });
+      assert.deepEqual(rulesOf(decl), ["token-least-privilege scopes[0]"]);
+      assert.match(judge(decl)[0].message, /reads everything; name the ARNs/);
+      const policy = resolvePolicy(
+        { backends: { "aws-iam": { allowActions: ["ec2:DescribeInstances"] } } },
+        "p.yaml",
       );
+      assert.deepEqual(rulesOf(decl, policy), []);
+    });
+    it("allows PassRole on a named role", () => {
       assert.deepEqual(
         rulesOf(
           good({

@@ -1,0 +1,105 @@
+import { createHash } from "node:crypto";
+import * as pulumi from "@pulumi/pulumi";
+import * as aws from "@pulumi/aws";
+import { keySlot } from "../rotation/schedule";
+import { renderIamPolicy } from "../spec/iam-policy";
+import type { AwsScopeInput } from "./aws-scopes";
+import { resolvedAwsScopes } from "./aws-common";
+import type { BackendContext, IssueGeneration } from "./types";
+
+/** Options for the `aws-iam` backend: an IAM user holding the token's access keys. */
+export interface AwsIamBackendArgs {
+  /**
+   * IAM user name.
+   * @default "tg-<stack>-<name>" (shortened with a hash past 64 characters)
+   */
+  readonly userName?: string;
+  /**
+   * IAM path of the user.
+   * @default "/tokenguard/<project>/"
+   */
+  readonly path?: string;
+  /** ARN of a permissions boundary for the user: a ceiling beyond the inline policy. */
+  readonly permissionsBoundary?: pulumi.Input<string>;
+}
+
+const IAM_NAME = /^[\w+=,.@-]{1,64}$/;
+
+export function awsIamArgProblems(args: AwsIamBackendArgs | undefined): string[] {
+  const problems: string[] = [];
+  if (args?.userName !== undefined && !IAM_NAME.test(args.userName)) {
+    problems.push("aws.userName: use 1-64 letters, digits or + = , . @ _ -");
+  }
+  if (args?.path !== undefined && !/^\/(?:[\x21-\x7e]*\/)?$/.test(args.path)) {
+    problems.push('aws.path: an IAM path starts and ends with "/", e.g. "/tokenguard/"');
+  }
+  return problems;
+}
+
+/** An IAM-safe name, shortened with a stable hash suffix when too long. */
+export function iamSafeName(raw: string, max = 64): string {
+  const clean = raw.replace(/[^\w+=,.@-]+/g, "-");
+  if (clean.length <= max) return clean;
+  const suffix = createHash("sha256").update(raw).digest("hex").slice(0, 8);
+  return `${clean.slice(0, max - 9)}-${suffix}`;
+}
+
+/**
+ * One IAM user, one inline policy with exactly the declared scopes, and access keys in two slots
+ * (`<name>-key0`, `<name>-key1`): generation n lives in slot n mod 2, and a slot moving to a newer
+ * generation is replaced delete-before-replace — so the user never holds more than two keys.
+ */
+export function awsIamBackend(
+  ctx: BackendContext,
+  args: AwsIamBackendArgs | undefined,
+  scopes: readonly AwsScopeInput[],
+): { issue: IssueGeneration; userArn: pulumi.Output<string> } {
+  const project = pulumi.getProject();
+  const user = new aws.iam.User(
+    `${ctx.name}-user`,
+    {
+      name: args?.userName ?? iamSafeName(`tg-${pulumi.getStack()}-${ctx.name}`),
+      path: args?.path ?? `/tokenguard/${project.replace(/[^\x21-\x7e]|\//g, "-")}/`,
+      permissionsBoundary: args?.permissionsBoundary,
+      forceDestroy: true,
+      tags: awsTags(ctx),
+    },
+    ctx.childOpts,
+  );
+  const policy = new aws.iam.UserPolicy(
+    `${ctx.name}-policy`,
+    {
+      user: user.name,
+      name: "tokenguard-scopes",
+      policy: resolvedAwsScopes(ctx.name, scopes, {}).apply((s) =>
+        JSON.stringify(renderIamPolicy(s)),
+      ),
+    },
+    ctx.childOpts,
+  );
+  const issue: IssueGeneration = (generation) => {
+    const key = new aws.iam.AccessKey(
+      `${ctx.name}-key${keySlot(generation.n)}`,
+      { user: user.name },
+      {
+        ...ctx.childOpts,
+        dependsOn: [policy],
+        replacementTrigger: generation.n,
+        deleteBeforeReplace: true,
+        additionalSecretOutputs: ["secret", "sesSmtpPasswordV4", "encryptedSecret"],
+      },
+    );
+    return { value: pulumi.secret(key.secret), tokenId: key.id };
+  };
+  return { issue, userArn: user.arn };
+}
+
+/** Tags every AWS child carries: who owns it, what for, and that tokenguard manages it. */
+export function awsTags(ctx: BackendContext): Record<string, string> {
+  return {
+    "managed-by": "tokenguard",
+    "tokenguard-token": ctx.name,
+    ...(ctx.spec.owner ? { owner: ctx.spec.owner } : {}),
+    ...(ctx.spec.purpose ? { purpose: ctx.spec.purpose.slice(0, 256) } : {}),
+  };
+}

@@ -1,0 +1,109 @@
+import * as pulumi from "@pulumi/pulumi";
+import * as aws from "@pulumi/aws";
+import { renderIamPolicy } from "../spec/iam-policy";
+import { awsTags } from "./aws-iam";
+import { resolvedAwsScopes } from "./aws-common";
+import type { AwsScopeInput } from "./aws-scopes";
+import { issueRandomToken, randomArgProblems, type RandomBackendArgs } from "./random";
+import type { BackendContext, IssueGeneration } from "./types";
+
+/** Options for the `aws-secret` backend: an opaque token kept in AWS Secrets Manager. */
+export interface AwsSecretBackendArgs extends RandomBackendArgs {
+  /**
+   * Secrets Manager secret name.
+   * @default "tokenguard/<project>/<stack>/<name>"
+   */
+  readonly secretName?: string;
+  /** KMS key (id or ARN) encrypting the secret; AWS's managed key when unset. */
+  readonly kmsKeyId?: pulumi.Input<string>;
+  /**
+   * Days AWS keeps a deleted secret recoverable (7-30), so a destroy is deliberate.
+   * @default 30
+   */
+  readonly recoveryWindowInDays?: number;
+  /**
+   * Also deliver the token as the component's `value` output. Off by default: apps read
+   * `AWSCURRENT` (and `AWSPREVIOUS` during an overlap) from Secrets Manager at run time.
+   * @default false
+   */
+  readonly exposeValue?: boolean;
+}
+
+export function awsSecretArgProblems(args: AwsSecretBackendArgs | undefined): string[] {
+  const problems = randomArgProblems(args).map((p) => `aws.${p.replace(/^random\./, "")}`);
+  const days = args?.recoveryWindowInDays;
+  if (days !== undefined && (!Number.isInteger(days) || days < 7 || days > 30)) {
+    problems.push(
+      `aws.recoveryWindowInDays: ${days} is not 7-30; AWS keeps a deleted secret 7 to 30 days`,
+    );
+  }
+  if (args?.secretName !== undefined && !/^[\w/+=.@-]{1,512}$/.test(args.secretName)) {
+    problems.push("aws.secretName: use letters, digits and / _ + = . @ -");
+  }
+  return problems;
+}
+
+/**
+ * One Secrets Manager secret; per generation an opaque random token (the random backend's logic)
+ * written as a new secret version — the newest version is AWSCURRENT, the one before AWSPREVIOUS.
+ * Consumers get a managed IAM policy with exactly the declared scopes ("self" = this secret).
+ */
+export function awsSecretBackend(
+  ctx: BackendContext,
+  args: AwsSecretBackendArgs | undefined,
+  scopes: readonly AwsScopeInput[],
+): {
+  issue: IssueGeneration;
+  secretArn: pulumi.Output<string>;
+  accessPolicyArn: pulumi.Output<string>;
+} {
+  const secret = new aws.secretsmanager.Secret(
+    `${ctx.name}-secret`,
+    {
+      name:
+        args?.secretName ?? `tokenguard/${pulumi.getProject()}/${pulumi.getStack()}/${ctx.name}`,
+      description:
+        `tokenguard ScopedToken "${ctx.name}"${ctx.spec.purpose ? `: ${ctx.spec.purpose}` : ""}`.slice(
+          0,
+          2048,
+        ),
+      kmsKeyId: args?.kmsKeyId,
+      recoveryWindowInDays: args?.recoveryWindowInDays ?? 30,
+      tags: awsTags(ctx),
+    },
+    ctx.childOpts,
+  );
+  const access = new aws.iam.Policy(
+    `${ctx.name}-access`,
+    {
+      description: `Read access to tokenguard ScopedToken "${ctx.name}"`,
+      policy: resolvedAwsScopes(ctx.name, scopes, { self: secret.arn }).apply((s) =>
+        JSON.stringify(renderIamPolicy(s)),
+      ),
+      tags: awsTags(ctx),
+    },
+    ctx.childOpts,
+  );
+  // Versions are written oldest first, so AWSCURRENT always lands on the newest generation.
+  let lastVersion: aws.secretsmanager.SecretVersion | undefined;
+  const issue: IssueGeneration = (generation) => {
+    const token = issueRandomToken(`${ctx.name}-g${generation.n}`, args, ctx.childOpts);
+    const version = new aws.secretsmanager.SecretVersion(
+      `${ctx.name}-g${generation.n}-version`,
+      { secretId: secret.id, secretString: token.value },
+      {
+        ...ctx.childOpts,
+        dependsOn: lastVersion ? [lastVersion] : [],
+        additionalSecretOutputs: ["secretString"],
+      },
+    );
+    lastVersion = version;
+    // Delivered only once stored, so no consumer holds a token Secrets Manager does not know.
+    const stored = version.versionId.apply(() => undefined);
+    const delivered = args?.exposeValue
+      ? pulumi.secret(pulumi.all([stored, token.value]).apply(([, v]) => v))
+      : pulumi.secret(stored as pulumi.Output<unknown> as pulumi.Output<string>);
+    return { value: delivered, hash: token.hash, tokenId: secret.arn };
+  };
+  return { issue, secretArn: secret.arn, accessPolicyArn: access.arn };
+}
