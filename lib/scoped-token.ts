@@ -26,8 +26,10 @@ import {
   type TokenSpec,
 } from "./spec/token";
 
-/** The component's Pulumi type token. */
-export const SCOPED_TOKEN_TYPE = "tokenguard:index:ScopedToken";
+import { SCOPED_TOKEN_TYPE } from "./rules/ownership";
+
+/** The component's Pulumi type token (defined beside the ownership rules, which the policy pack shares). */
+export { SCOPED_TOKEN_TYPE };
 
 /** How often a token is replaced, and how long the old one stays valid beside the new one. */
 export interface RotationArgs {

@@ -54,6 +54,79 @@ export const TOKEN_RULES = {
 
 export type TokenRule = keyof typeof TOKEN_RULES;
 
+/**
+ * Defence in depth: rules judged on raw provider resources, so tokens declared without ScopedToken
+ * (or with an older tokenguard) are caught too. Children a ScopedToken generates always pass them.
+ */
+export const RAW_RULES = {
+  "vault-token-must-expire": {
+    description:
+      "A vault.Token must expire: a ttl or explicit max ttl, an explicit max ttl when renewable or periodic, and no longer than the vault ceiling.",
+    level: "mandatory",
+    severity: "critical",
+    remediation:
+      'Set explicitMaxTtl (e.g. "768h" or less) and renewable: false, or declare the token with ScopedToken.',
+  },
+  "vault-no-root-policies": {
+    description:
+      'Vault tokens, token roles and policy documents must not grant root: no "root" policy, no sudo, no path "*", nothing on forbidden paths (sys/*).',
+    level: "mandatory",
+    severity: "critical",
+    remediation:
+      "Attach a policy naming exact paths and capabilities; drop root, sudo, wildcard and sys/ paths.",
+  },
+  "vault-token-orphan": {
+    description:
+      "A vault.Token outside ScopedToken should not be an orphan: orphans survive the revocation of the token that created them.",
+    level: "advisory",
+    severity: "medium",
+    remediation:
+      "Remove noParent, or declare the token with ScopedToken (vault.orphan), which bounds and rotates it.",
+  },
+  "aws-access-key-rotation": {
+    description:
+      "An aws.iam.AccessKey must be owned by a ScopedToken, which rotates it; a bare access key never expires.",
+    level: "mandatory",
+    severity: "high",
+    remediation:
+      'Declare the key with ScopedToken (backend: "aws-iam") so it rotates, or use a role with short-lived credentials.',
+  },
+  "aws-iam-least-privilege": {
+    description:
+      'IAM policies attached to token principals (users with access keys, principals a ScopedToken owns) must name exact actions: no "*", no "service:*", no writes on Resource "*", no escalation actions.',
+    level: "mandatory",
+    severity: "critical",
+    remediation:
+      "Name the exact actions and resource ARNs the token needs; allow an escalation action explicitly (allowActions) only if you must.",
+  },
+  "aws-secret-rotation": {
+    description:
+      "A Secrets Manager secret holding a token must rotate (a SecretRotation within the aws-secret ceiling) or be owned by a ScopedToken.",
+    level: "mandatory",
+    severity: "high",
+    remediation:
+      'Add an aws.secretsmanager.SecretRotation for the secret within the ceiling, or declare it with ScopedToken (backend: "aws-secret").',
+  },
+  "random-token-strength": {
+    description:
+      "A random resource that generates a token must carry at least 32 bytes (256 bits) of entropy.",
+    level: "mandatory",
+    severity: "high",
+    remediation:
+      "Raise the length (RandomBytes length / RandomId byteLength >= 32; RandomPassword/RandomString long enough for 32 bytes over its alphabet), or use ScopedToken.",
+  },
+} as const satisfies Record<string, RuleInfo>;
+
+export type RawRule = keyof typeof RAW_RULES;
+
+/** Every rule, token rules first: the table the policy pack and the README are built from. */
+export const RULES: Readonly<Record<TokenRule | RawRule, RuleInfo>> = {
+  ...TOKEN_RULES,
+  ...RAW_RULES,
+};
+
+export type RuleName = TokenRule | RawRule;
+
 /** A rule's verdict on one field of one token. Messages state the fact, the limit and the fix. */
 export interface Finding<R extends string = TokenRule> {
   readonly rule: R;

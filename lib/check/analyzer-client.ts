@@ -1,0 +1,365 @@
+/**
+ * A client for a policy pack's real analyzer: starts the pack exactly as the Pulumi engine does and
+ * drives it over gRPC (GetAnalyzerInfo, Configure, Analyze, AnalyzeStack). `tokenguard check` and
+ * the policy tests build on it.
+ *
+ * ```ts
+ * const pack = await AnalyzerClient.start("policy-packs/tokenguard", { project: "app", stack: "dev" });
+ * try {
+ *   await pack.configure(); // schema defaults, as `pulumi preview --policy-pack` sends them
+ *   const violations = await pack.analyze({ type: "vault:index/token:Token", name: "t", props: {} });
+ * } finally {
+ *   await pack.stop();
+ * }
+ * ```
+ *
+ * How the engine starts a Node pack: `node <pack>/node_modules/@pulumi/pulumi/cmd/run-policy-pack
+ * <engine-address> <pack-dir>`, cwd = the pack directory, env PULUMI_NODEJS_{ORGANIZATION,PROJECT,
+ * STACK,DRY_RUN} and PULUMI_CONFIG (stack config as JSON). run-policy-pack drops the engine address
+ * unused (policies log to stderr), so no engine server is needed. The pack prints its port as the
+ * first line of stdout and serves on 127.0.0.1.
+ */
+import { spawn, type ChildProcess } from "node:child_process";
+import { existsSync } from "node:fs";
+import * as path from "node:path";
+import * as grpc from "@grpc/grpc-js";
+import { AnalyzerClient as GrpcAnalyzerClient } from "@pulumi/pulumi/proto/analyzer_grpc_pb";
+import * as pb from "@pulumi/pulumi/proto/analyzer_pb";
+import { Empty } from "google-protobuf/google/protobuf/empty_pb";
+import { Struct } from "google-protobuf/google/protobuf/struct_pb";
+
+/** The sentinel the engine sends for a string (or any) value not known during preview. */
+export const UNKNOWN = "04da6b54-80e4-46f7-96ec-b56ff0331ba9";
+
+export type EnforcementLevel = "advisory" | "mandatory" | "disabled" | "remediate";
+export type Severity = "" | "low" | "medium" | "high" | "critical";
+
+const LEVELS: Record<number, EnforcementLevel> = {
+  [pb.EnforcementLevel.ADVISORY]: "advisory",
+  [pb.EnforcementLevel.MANDATORY]: "mandatory",
+  [pb.EnforcementLevel.DISABLED]: "disabled",
+  [pb.EnforcementLevel.REMEDIATE]: "remediate",
+};
+const LEVEL_CODES = Object.fromEntries(
+  Object.entries(LEVELS).map(([code, level]) => [level, Number(code)]),
+) as Record<EnforcementLevel, pb.EnforcementLevel>;
+const SEVERITIES: Record<number, Severity> = {
+  [pb.PolicySeverity.POLICY_SEVERITY_UNSPECIFIED]: "",
+  [pb.PolicySeverity.POLICY_SEVERITY_LOW]: "low",
+  [pb.PolicySeverity.POLICY_SEVERITY_MEDIUM]: "medium",
+  [pb.PolicySeverity.POLICY_SEVERITY_HIGH]: "high",
+  [pb.PolicySeverity.POLICY_SEVERITY_CRITICAL]: "critical",
+};
+
+/** A served policy, as GetAnalyzerInfo describes it. */
+export interface PolicyInfo {
+  readonly name: string;
+  readonly description: string;
+  readonly level: EnforcementLevel;
+  readonly severity: Severity;
+  readonly type: "resource" | "stack" | "unknown";
+  readonly remediationSteps: string;
+  /** JSON-schema properties of the policy's config, and the required ones. */
+  readonly configSchema?: {
+    readonly properties: Record<string, Record<string, unknown>>;
+    readonly required: string[];
+  };
+}
+
+export interface AnalyzerInfo {
+  readonly name: string;
+  readonly version: string;
+  readonly policies: readonly PolicyInfo[];
+}
+
+/** One resource to analyze. `urn` defaults to the URN the engine would give it. */
+export interface ResourceInput {
+  readonly type: string;
+  readonly name: string;
+  readonly props?: Record<string, unknown>;
+  readonly urn?: string;
+  /** The parent's URN (its type chain becomes part of this resource's URN). */
+  readonly parent?: string;
+  /** AnalyzeStack only: URNs this resource depends on, overall and per property. */
+  readonly dependencies?: readonly string[];
+  readonly propertyDependencies?: Readonly<Record<string, readonly string[]>>;
+}
+
+/** A policy violation (or a "can't be known during preview" notice) the analyzer reported. */
+export interface Violation {
+  readonly policy: string;
+  readonly level: EnforcementLevel;
+  readonly severity: Severity;
+  readonly urn: string;
+  /** The policy's description, a new line, and the violation message (as the engine shows it). */
+  readonly message: string;
+}
+
+/** Per policy: an enforcement level, or `{ enforcementLevel?, ...properties }`. */
+export type PackConfig = Record<
+  string,
+  EnforcementLevel | ({ enforcementLevel?: EnforcementLevel } & Record<string, unknown>)
+>;
+
+export interface StartOptions {
+  readonly organization?: string;
+  readonly project?: string;
+  readonly stack?: string;
+  /** Whether this is a preview (PULUMI_NODEJS_DRY_RUN). @default true */
+  readonly dryRun?: boolean;
+  /** Stack config the pack sees (PULUMI_CONFIG), e.g. `{ "tokenguard:policyFile": "..." }`. */
+  readonly config?: Record<string, string>;
+  /** The directory `pulumi` would run in (env PWD): where the pack resolves relative paths. */
+  readonly projectDir?: string;
+  /** Extra environment for the pack process. */
+  readonly env?: Record<string, string>;
+  /** How long to wait for the pack's port. @default 120000 */
+  readonly timeoutMs?: number;
+}
+
+/** The URN the engine gives a resource: `urn:pulumi:<stack>::<project>::<parent types$>type::name`. */
+export function urnOf(
+  project: string,
+  stack: string,
+  type: string,
+  name: string,
+  parentUrn?: string,
+): string {
+  const parentTypes = parentUrn ? `${parentUrn.split("::")[2]}$` : "";
+  return `urn:pulumi:${stack}::${project}::${parentTypes}${type}::${name}`;
+}
+
+/** A pack process and a gRPC connection to its analyzer. Always `stop()` it. */
+export class AnalyzerClient {
+  private constructor(
+    private readonly child: ChildProcess,
+    private readonly client: GrpcAnalyzerClient,
+    private readonly stderrChunks: string[],
+    readonly project: string,
+    readonly stack: string,
+    /** The port the analyzer serves on (127.0.0.1). */
+    readonly port: number,
+  ) {}
+
+  /** Starts the pack in `packDir` the way the engine does and connects to it. */
+  static async start(packDir: string, options: StartOptions = {}): Promise<AnalyzerClient> {
+    const dir = path.resolve(packDir);
+    const runner = path.join(dir, "node_modules/@pulumi/pulumi/cmd/run-policy-pack");
+    if (!existsSync(runner)) {
+      throw new Error(
+        `${runner} is missing: the pack's dependencies are not installed; run npm install in ${dir}`,
+      );
+    }
+    const project = options.project ?? "project";
+    const stack = options.stack ?? "stack";
+    const env: NodeJS.ProcessEnv = {
+      ...process.env,
+      PULUMI_NODEJS_ORGANIZATION: options.organization ?? "organization",
+      PULUMI_NODEJS_PROJECT: project,
+      PULUMI_NODEJS_STACK: stack,
+      PULUMI_NODEJS_DRY_RUN: String(options.dryRun ?? true),
+      PULUMI_CONFIG: JSON.stringify(options.config ?? {}),
+      ...(options.projectDir ? { PWD: path.resolve(options.projectDir) } : {}),
+      ...options.env,
+    };
+    // run-policy-pack ignores its first argument (the engine address): any placeholder will do.
+    const child = spawn(process.execPath, [runner, "127.0.0.1:0", dir], {
+      cwd: dir,
+      env,
+      stdio: ["ignore", "pipe", "pipe"],
+    });
+    const stderr: string[] = [];
+    child.stderr!.setEncoding("utf8").on("data", (chunk: string) => stderr.push(chunk));
+    let port: number;
+    try {
+      port = await firstLinePort(child, stderr, options.timeoutMs ?? 120_000);
+    } catch (e) {
+      child.kill();
+      throw e;
+    }
+    const client = new GrpcAnalyzerClient(`127.0.0.1:${port}`, grpc.credentials.createInsecure());
+    return new AnalyzerClient(child, client, stderr, project, stack, port);
+  }
+
+  /** Everything the pack wrote to stderr so far (policies log there). */
+  get stderr(): string {
+    return this.stderrChunks.join("");
+  }
+
+  /** GetAnalyzerInfo: the pack's name, version and served policies. */
+  async info(): Promise<AnalyzerInfo> {
+    const info = await this.call<Empty, pb.AnalyzerInfo>("getAnalyzerInfo", new Empty());
+    return {
+      name: info.getName(),
+      version: info.getVersion(),
+      policies: info.getPoliciesList().map((p) => {
+        const schema = p.getConfigschema();
+        return {
+          name: p.getName(),
+          description: p.getDescription(),
+          level: LEVELS[p.getEnforcementlevel()],
+          severity: SEVERITIES[p.getSeverity()],
+          type:
+            p.getPolicyType() === pb.PolicyType.POLICY_TYPE_RESOURCE
+              ? "resource"
+              : p.getPolicyType() === pb.PolicyType.POLICY_TYPE_STACK
+                ? "stack"
+                : "unknown",
+          remediationSteps: p.getRemediationSteps(),
+          ...(schema
+            ? {
+                configSchema: {
+                  properties: (schema.getProperties()?.toJavaScript() ?? {}) as Record<
+                    string,
+                    Record<string, unknown>
+                  >,
+                  required: schema.getRequiredList(),
+                },
+              }
+            : {}),
+        };
+      }),
+    };
+  }
+
+  /**
+   * Configure, as `pulumi preview --policy-pack` does: each policy gets its schema's defaults, then
+   * `config` on top; its level is the configured one, else `config.all`, else the policy's own.
+   */
+  async configure(config: PackConfig = {}): Promise<void> {
+    const { policies } = await this.info();
+    const request = new pb.ConfigureAnalyzerRequest();
+    const map = request.getPolicyconfigMap();
+    const all = typeof config.all === "string" ? config.all : undefined;
+    for (const policy of policies) {
+      const given = config[policy.name];
+      const { enforcementLevel, ...props } =
+        typeof given === "string" ? { enforcementLevel: given } : (given ?? {});
+      const properties: Record<string, unknown> = {};
+      for (const [key, schema] of Object.entries(policy.configSchema?.properties ?? {})) {
+        if (schema.default !== undefined) properties[key] = schema.default;
+      }
+      Object.assign(properties, props);
+      const entry = new pb.PolicyConfig();
+      entry.setEnforcementlevel(LEVEL_CODES[enforcementLevel ?? all ?? policy.level]);
+      entry.setProperties(toStruct(properties));
+      map.set(policy.name, entry);
+    }
+    await this.call<pb.ConfigureAnalyzerRequest, Empty>("configure", request);
+  }
+
+  /** Analyze one resource (its inputs), as the engine does before each step. */
+  async analyze(resource: ResourceInput): Promise<Violation[]> {
+    const urn = resource.urn ?? this.urnFor(resource);
+    const request = new pb.AnalyzeRequest();
+    request.setType(resource.type);
+    request.setName(resource.name);
+    request.setUrn(urn);
+    request.setProperties(toStruct(resource.props ?? {}));
+    request.setOptions(options(resource.parent));
+    return violations(await this.call<pb.AnalyzeRequest, pb.AnalyzeResponse>("analyze", request));
+  }
+
+  /** AnalyzeStack: every resource of the stack (their outputs), parents and dependencies. */
+  async analyzeStack(resources: readonly ResourceInput[]): Promise<Violation[]> {
+    const request = new pb.AnalyzeStackRequest();
+    request.setResourcesList(
+      resources.map((resource) => {
+        const r = new pb.AnalyzerResource();
+        r.setType(resource.type);
+        r.setName(resource.name);
+        r.setUrn(resource.urn ?? this.urnFor(resource));
+        r.setProperties(toStruct(resource.props ?? {}));
+        r.setOptions(options(resource.parent));
+        if (resource.parent) r.setParent(resource.parent);
+        r.setDependenciesList([...(resource.dependencies ?? [])]);
+        for (const [prop, urns] of Object.entries(resource.propertyDependencies ?? {})) {
+          const deps = new pb.AnalyzerPropertyDependencies();
+          deps.setUrnsList([...urns]);
+          r.getPropertydependenciesMap().set(prop, deps);
+        }
+        return r;
+      }),
+    );
+    return violations(
+      await this.call<pb.AnalyzeStackRequest, pb.AnalyzeResponse>("analyzeStack", request),
+    );
+  }
+
+  /** The URN the engine would give `resource` in this client's project and stack. */
+  urnFor(resource: Pick<ResourceInput, "type" | "name" | "parent">): string {
+    return urnOf(this.project, this.stack, resource.type, resource.name, resource.parent);
+  }
+
+  /** Closes the connection and ends the pack process. */
+  async stop(): Promise<void> {
+    this.client.close();
+    if (this.child.exitCode !== null || this.child.signalCode !== null) return;
+    await new Promise<void>((resolve) => {
+      this.child.once("exit", () => resolve());
+      this.child.kill();
+    });
+  }
+
+  private call<Req, Res>(method: string, request: Req): Promise<Res> {
+    return new Promise((resolve, reject) => {
+      type Unary = (req: Req, cb: (err: grpc.ServiceError | null, res: Res) => void) => void;
+      const fn = (this.client as unknown as Record<string, Unary>)[method].bind(this.client);
+      fn(request, (err, response) => {
+        if (err) reject(new Error(`${method} failed: ${err.details || err.message}`));
+        else resolve(response);
+      });
+    });
+  }
+}
+
+function options(parent: string | undefined): pb.AnalyzerResourceOptions {
+  const opts = new pb.AnalyzerResourceOptions();
+  if (parent) opts.setParent(parent);
+  return opts;
+}
+
+function toStruct(value: Record<string, unknown>): Struct {
+  // A JSON round trip drops undefined values, which a Struct cannot hold.
+  return Struct.fromJavaScript(JSON.parse(JSON.stringify(value)) as never);
+}
+
+function violations(response: pb.AnalyzeResponse): Violation[] {
+  return response.getDiagnosticsList().map((d) => ({
+    policy: d.getPolicyname(),
+    level: LEVELS[d.getEnforcementlevel()],
+    severity: SEVERITIES[d.getSeverity()],
+    urn: d.getUrn(),
+    message: d.getMessage(),
+  }));
+}
+
+function firstLinePort(child: ChildProcess, stderr: string[], timeoutMs: number): Promise<number> {
+  return new Promise((resolve, reject) => {
+    let out = "";
+    let settled = false;
+    const settle = (port: number | undefined, why = "") => {
+      if (settled) return;
+      settled = true;
+      clearTimeout(timer);
+      if (port !== undefined) return resolve(port);
+      const tail = stderr.join("").trim().split("\n").slice(-20).join("\n");
+      reject(new Error(`the policy pack ${why}${tail ? `:\n${tail}` : ""}`));
+    };
+    const timer = setTimeout(
+      () => settle(undefined, `printed no port within ${timeoutMs} ms`),
+      timeoutMs,
+    );
+    child.stdout!.setEncoding("utf8").on("data", (chunk: string) => {
+      out += chunk;
+      const newline = out.indexOf("\n");
+      if (newline < 0) return;
+      const line = out.slice(0, newline).trim();
+      const port = /^\d+$/.test(line) ? Number(line) : undefined;
+      settle(port, `printed ${JSON.stringify(line.slice(0, 80))} instead of its port`);
+    });
+    child.once("exit", (code, signal) =>
+      settle(undefined, `exited (${signal ?? `code ${code}`}) before serving`),
+    );
+  });
+}
