@@ -31,3 +31,6 @@ export { judgeToken } from "./rules/token-rules";
 export { TOKEN_RULES } from "./rules/catalog";
 export type { Finding, RuleInfo } from "./rules/catalog";
 export * as rotation from "./rotation";
+export * as audit from "./audit";
+export { LedgerEntry, ledgerEntry, ledgerSettings } from "./audit/ledger-entry";
+export type { LedgerEntryArgs, LedgerSettings, LedgerTokenFacts } from "./audit/ledger-entry";

@@ -14,7 +14,9 @@ import type { AwsScopeInput } from "./backends/aws-scopes";
 import type { RandomBackendArgs } from "./backends/random";
 import type { IssuedGeneration } from "./backends/types";
 import type { VaultBackendArgs } from "./backends/vault";
+import { ledgerEntry, ledgerSettings, type LedgerEntry } from "./audit/ledger-entry";
 import { formatInstant, nowSeconds } from "./rotation/clock";
+import { formatDuration } from "./spec/duration";
 import { jitteredAnchor, liveSet, type Generation } from "./rotation/schedule";
 import { TOKEN_RULES, type Finding } from "./rules/catalog";
 import { judgeToken, lifetimeOf, type Lifetime } from "./rules/token-rules";
@@ -289,10 +291,44 @@ export class ScopedToken extends pulumi.ComponentResource {
       { name, spec, lifetime, childOpts: { parent: this } },
       args as BackendOptions,
     );
-    const issue = backend.issue;
+    // The ledger (when configured) records each generation; its value is released only through
+    // the generation's ledger entry, so a credential the ledger has not recorded is never delivered.
+    const ledger = ledgerSettings();
+    let lastEntry: LedgerEntry | undefined;
+    const issueRecorded = (g: Generation): IssuedGeneration => {
+      const issued = backend.issue(g);
+      if (!ledger) return issued;
+      const entry = ledgerEntry(
+        `${name}-ledger-g${g.n}`,
+        {
+          token: {
+            // A plain promise, not the Output: depending on the component would mean depending
+            // on all its children, this entry included (a cycle).
+            urn: urnOf(this),
+            name,
+            generation: g.n,
+            backend: spec.backend,
+            scopes: spec.scopeTexts,
+            ttl: lifetimeText(lifetime),
+            expiresAt: formatInstant(g.expiresAt),
+            owner: spec.owner,
+            purpose: spec.purpose,
+          },
+          value: issued.credential ?? issued.value,
+          ledger,
+          previous: lastEntry,
+        },
+        { parent: this },
+      );
+      lastEntry = entry;
+      return { ...issued, value: entry.gate(issued.value) };
+    };
     // Oldest first, so the engine registers (and creates) generations in order.
-    const previous = live.previous && { generation: live.previous, issued: issue(live.previous) };
-    const current = issue(live.current);
+    const previous = live.previous && {
+      generation: live.previous,
+      issued: issueRecorded(live.previous),
+    };
+    const current = issueRecorded(live.current);
 
     this.value = pulumi.secret(current.value);
     this.tokenId = current.tokenId;
@@ -328,6 +364,16 @@ function summaryScopes(spec: TokenSpec): unknown[] {
   return spec.backend === "aws-iam" || spec.backend === "aws-secret"
     ? [...spec.scopes]
     : [...spec.scopeTexts];
+}
+
+/** A resource's URN as a promise carrying no resource dependency. */
+function urnOf(resource: pulumi.Resource): Promise<string> {
+  return new Promise((resolve) => resource.urn.apply(resolve));
+}
+
+/** The declared ttl as the ledger records it (canonical). */
+function lifetimeText(lifetime: Lifetime): string {
+  return formatDuration(lifetime.ttl);
 }
 
 function findingLine(f: Finding): string {

@@ -2,6 +2,8 @@ import { strict as assert } from "node:assert";
 import * as pulumi from "@pulumi/pulumi";
 import { ScopedToken, SCOPED_TOKEN_TYPE, type ScopedTokenArgs } from "../lib";
 import { tokenHash } from "../lib/backends/random";
+import { fingerprintOf } from "../lib/audit/fingerprint";
+import { LEDGER_ENTRY_TYPE } from "../lib/audit/ledger-entry";
 import { children, fakeSecretFor, promiseOf, registrations, reset } from "./helpers/mocks";
 
 const ANCHOR = "2026-01-01T00:00:00Z";
@@ -311,6 +313,76 @@ describe("ScopedToken", () => {
     await promiseOf(endless.urn);
     assert.equal(registrations.filter((r) => r.type === SCOPED_TOKEN_TYPE).length, 1);
     assert.deepEqual(children(), [], "no credential without a valid lifetime");
+  });
+
+  describe("ledger", () => {
+    const key = "k".repeat(40);
+
+    it("gives each live generation a ledger entry fed only the token's HMAC fingerprint", async () => {
+      reset({
+        now: "2026-01-31T06:00:00Z",
+        ledger: "/tmp/tokenguard-unit-ledger.jsonl",
+        ledgerKey: key,
+      });
+      for (const args of [vaultArgs(), randomArgs()]) {
+        const name = `l-${args.backend}`;
+        const token = await build(name, args);
+        const previous = await promiseOf(token.previous);
+        const entries = registrations.filter(
+          (r) => r.type === LEDGER_ENTRY_TYPE && r.name.startsWith(`${name}-`),
+        );
+        assert.deepEqual(entries.map((r) => r.name).sort(), [
+          `${name}-ledger-g0`,
+          `${name}-ledger-g1`,
+        ]);
+        const values = { 0: previous?.value, 1: await promiseOf(token.value) } as Record<
+          number,
+          string | undefined
+        >;
+        for (const entry of entries) {
+          const g = Number(entry.inputs.generation);
+          assert.equal(entry.inputs.fingerprint, fingerprintOf(key, String(values[g])));
+          assert.equal(entry.inputs.token, name);
+          const text = JSON.stringify(entry.inputs);
+          assert.ok(
+            !text.includes(String(values[g])),
+            "the token never reaches the entry's inputs",
+          );
+          assert.ok(!text.includes(key), "nor does the ledger key");
+        }
+      }
+    });
+
+    it("fingerprints aws-secret tokens though their value is withheld", async () => {
+      reset({
+        now: "2026-01-10T00:00:00Z",
+        ledger: "/tmp/tokenguard-unit-ledger.jsonl",
+        ledgerKey: key,
+      });
+      const token = new ScopedToken(
+        "hook",
+        vaultArgs({
+          backend: "aws-secret",
+          scopes: [{ actions: ["secretsmanager:GetSecretValue"], resources: ["self"] }],
+        } as unknown as Partial<ScopedTokenArgs>),
+      );
+      await promiseOf(pulumi.all([token.urn, token.value]));
+      const entry = registrations.find((r) => r.name === "hook-ledger-g0");
+      assert.match(String(entry?.inputs.fingerprint), /^[0-9a-f]{64}$/);
+    });
+
+    it("refuses to run with a ledger but no key, naming the command that sets one", () => {
+      reset({ ledger: "/tmp/tokenguard-unit-ledger.jsonl" });
+      assert.throws(
+        () => new ScopedToken("nokey", vaultArgs()),
+        /pulumi config set --secret tokenguard:ledgerKey/,
+      );
+    });
+
+    it("declares no ledger entries when no ledger is configured", async () => {
+      await build("plain", randomArgs());
+      assert.equal(registrations.filter((r) => r.type === LEDGER_ENTRY_TYPE).length, 0);
+    });
   });
 
   it("reads the policy file named by tokenguard:policyFile", async () => {

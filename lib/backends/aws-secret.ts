@@ -103,7 +103,7 @@ export function awsSecretBackend(
     const delivered = args?.exposeValue
       ? pulumi.secret(pulumi.all([stored, token.value]).apply(([, v]) => v))
       : pulumi.secret(stored as pulumi.Output<unknown> as pulumi.Output<string>);
-    return { value: delivered, hash: token.hash, tokenId: secret.arn };
+    return { value: delivered, credential: token.value, hash: token.hash, tokenId: secret.arn };
   };
   return { issue, secretArn: secret.arn, accessPolicyArn: access.arn };
 }

@@ -5,8 +5,10 @@ import type { TokenSpec } from "../spec/token";
 
 /** What one issued generation gives the component. */
 export interface IssuedGeneration {
-  /** The credential itself; secret. */
+  /** The credential as delivered to the component's `value` output; secret. */
   readonly value: pulumi.Output<string>;
+  /** The credential itself, when `value` withholds it (aws-secret); fingerprinted by the ledger. */
+  readonly credential?: pulumi.Output<string>;
   /** A non-secret identifier: accessor, access key id, secret ARN, or a hash prefix. */
   readonly tokenId: pulumi.Output<string>;
   /** SHA-256 (hex) of the value, where the backend offers one; not secret. */
