@@ -1,7 +1,11 @@
 /** Every subcommand, registered on the program. Each lives in its own module. */
 import type { Command } from "commander";
 import { registerAudit } from "./audit";
+import { registerReport } from "./report";
+import { registerScan } from "./scan";
 
 export function registerCommands(program: Command): void {
   registerAudit(program);
+  registerScan(program);
+  registerReport(program);
 }

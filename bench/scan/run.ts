@@ -1,0 +1,379 @@
+/**
+ * `npm run bench:scan`: throughput (MB/s) and recall of `tokenguard scan` against secretlint,
+ * gitleaks and detect-secrets on one generated corpus of >= 100 MB with credentials planted at
+ * known positions. Peers are installed from their registries into ~/.cache/tokenguard-bench
+ * (never committed). Results: bench/out/scan-bench.{json,md}. Not part of `npm test`.
+ *
+ * Options (environment): BENCH_SCAN_MB (default 100), BENCH_SCAN_COPIES (planted/look-alike
+ * corpus copies, default 40), BENCH_SCAN_TOOLS (comma list, default all), BENCH_SCAN_REPEAT
+ * (rounds; tools take turns each round and the fastest round counts — the machine is shared).
+ */
+import { spawnSync } from "node:child_process";
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import * as os from "node:os";
+import * as path from "node:path";
+import { generateBenchCorpus, type BenchCorpus } from "./generate";
+
+const ROOT = path.resolve(__dirname, "..", "..");
+const OUT = path.join(ROOT, "bench", "out");
+const CACHE = path.join(os.homedir(), ".cache", "tokenguard-bench");
+const GITLEAKS_MODULE = "github.com/zricethezav/gitleaks/v8";
+const GITLEAKS_VERSION = "v8.30.1";
+const DETECT_SECRETS_VERSION = "1.5.0";
+
+interface Hit {
+  readonly file: string;
+  readonly line: number;
+}
+
+interface Tool {
+  readonly name: string;
+  /** Installs the tool if needed; returns its version, or throws saying why it cannot be had. */
+  readonly prepare: () => string;
+  /** Runs over the corpus directory; returns the findings' places. */
+  readonly run: (dir: string, report: string) => Hit[];
+}
+
+function sh(
+  cmd: string,
+  args: readonly string[],
+  opts: { cwd?: string; env?: NodeJS.ProcessEnv } = {},
+) {
+  const r = spawnSync(cmd, args, {
+    cwd: opts.cwd,
+    env: opts.env ?? process.env,
+    encoding: "utf8",
+    maxBuffer: 1024 * 1024 * 1024,
+  });
+  if (r.error) throw new Error(`${cmd}: ${r.error.message}`);
+  return r;
+}
+
+function must(r: ReturnType<typeof sh>, what: string, ok: readonly number[] = [0]) {
+  if (!ok.includes(r.status ?? -1)) {
+    throw new Error(
+      `${what} exited ${r.status}: ${(r.stderr || r.stdout).trim().split("\n").slice(-3).join(" / ")}`,
+    );
+  }
+  return r;
+}
+
+const rel = (dir: string, file: string) =>
+  path.relative(dir, path.resolve(dir, file)).split(path.sep).join("/");
+
+const tokenguard: Tool = {
+  name: "tokenguard",
+  prepare: () => JSON.parse(readFileSync(path.join(ROOT, "package.json"), "utf8")).version,
+  run: (dir, report) => {
+    const r = sh(
+      process.execPath,
+      [
+        "-r",
+        require.resolve("ts-node/register/transpile-only"),
+        path.join(ROOT, "lib/cli/main.ts"),
+        "scan",
+        "--format",
+        "json",
+        "--no-progress",
+        ".",
+      ],
+      {
+        cwd: dir,
+        env: { ...process.env, TS_NODE_PROJECT: path.join(ROOT, "tsconfig.json") },
+      },
+    );
+    must(r, "tokenguard scan", [0, 1]);
+    writeFileSync(report, r.stdout);
+    return (JSON.parse(r.stdout).findings as Hit[]).map((f) => ({
+      file: rel(dir, f.file),
+      line: f.line,
+    }));
+  },
+};
+
+const secretlint: Tool = {
+  name: "secretlint",
+  prepare: () => {
+    const prefix = path.join(CACHE, "secretlint");
+    const bin = path.join(prefix, "node_modules", ".bin", "secretlint");
+    if (!existsSync(bin)) {
+      mkdirSync(prefix, { recursive: true });
+      must(
+        sh("npm", [
+          "install",
+          "--no-audit",
+          "--no-fund",
+          "--prefix",
+          prefix,
+          "secretlint@^13",
+          "@secretlint/secretlint-rule-preset-recommend@^13",
+        ]),
+        "npm install secretlint",
+      );
+    }
+    writeFileSync(
+      path.join(prefix, ".secretlintrc.json"),
+      JSON.stringify({ rules: [{ id: "@secretlint/secretlint-rule-preset-recommend" }] }),
+    );
+    return must(sh(process.execPath, [bin, "--version"]), "secretlint --version").stdout.trim();
+  },
+  run: (dir, report) => {
+    const prefix = path.join(CACHE, "secretlint");
+    const r = sh(
+      process.execPath,
+      [
+        path.join(prefix, "node_modules", ".bin", "secretlint"),
+        "**/*",
+        "--format",
+        "json",
+        "--maskSecrets",
+        "--secretlintrc",
+        path.join(prefix, ".secretlintrc.json"),
+        "--output",
+        report,
+      ],
+      { cwd: dir, env: { ...process.env, NODE_PATH: path.join(prefix, "node_modules") } },
+    );
+    must(r, "secretlint", [0, 1]);
+    const results = JSON.parse(readFileSync(report, "utf8")) as {
+      filePath: string;
+      messages: { loc: { start: { line: number } } }[];
+    }[];
+    return results.flatMap((res) =>
+      res.messages.map((msg) => ({ file: rel(dir, res.filePath), line: msg.loc.start.line })),
+    );
+  },
+};
+
+const gitleaks: Tool = {
+  name: "gitleaks",
+  prepare: () => {
+    const bin = path.join(CACHE, "bin", "gitleaks");
+    if (!existsSync(bin)) {
+      must(
+        sh("go", ["install", `${GITLEAKS_MODULE}@${GITLEAKS_VERSION}`], {
+          env: { ...process.env, GOBIN: path.join(CACHE, "bin") },
+        }),
+        "go install gitleaks",
+      );
+    }
+    // A `go install` build has no version stamped in; the module version is what was built.
+    return GITLEAKS_VERSION.slice(1);
+  },
+  run: (dir, report) => {
+    const r = sh(
+      path.join(CACHE, "bin", "gitleaks"),
+      [
+        "dir",
+        ".",
+        "--report-format",
+        "json",
+        "--report-path",
+        report,
+        "--redact",
+        "--no-banner",
+        "--exit-code",
+        "0",
+        "--log-level",
+        "error",
+      ],
+      {
+        cwd: dir,
+      },
+    );
+    must(r, "gitleaks");
+    const results = JSON.parse(readFileSync(report, "utf8")) as {
+      File: string;
+      StartLine: number;
+    }[];
+    return results.map((f) => ({ file: rel(dir, f.File), line: f.StartLine }));
+  },
+};
+
+const detectSecrets: Tool = {
+  name: "detect-secrets",
+  prepare: () => {
+    const venv = path.join(CACHE, "venv");
+    const bin = path.join(venv, "bin", "detect-secrets");
+    if (!existsSync(bin)) {
+      must(sh("python3", ["-m", "venv", venv]), "python3 -m venv");
+      must(
+        sh(path.join(venv, "bin", "pip"), [
+          "install",
+          "-q",
+          `detect-secrets==${DETECT_SECRETS_VERSION}`,
+        ]),
+        "pip install detect-secrets",
+      );
+    }
+    return must(sh(bin, ["--version"]), "detect-secrets --version").stdout.trim();
+  },
+  run: (dir, report) => {
+    // --no-verify: no network calls to vendors (there is no network here, and a benchmark must not make them).
+    const r = sh(
+      path.join(CACHE, "venv", "bin", "detect-secrets"),
+      ["scan", "--all-files", "--no-verify", "."],
+      { cwd: dir },
+    );
+    must(r, "detect-secrets scan");
+    writeFileSync(report, r.stdout);
+    const results = JSON.parse(r.stdout).results as Record<string, { line_number: number }[]>;
+    return Object.entries(results).flatMap(([file, list]) =>
+      list.map((f) => ({ file: rel(dir, file), line: f.line_number })),
+    );
+  },
+};
+
+interface Row {
+  tool: string;
+  version?: string;
+  unavailable?: string;
+  seconds?: number;
+  mbPerSecond?: number;
+  recall?: number;
+  found?: number;
+  findings?: number;
+  lookAlikeFindings?: number;
+  otherUnplanted?: number;
+  byClass?: Record<string, number>;
+}
+
+function score(corpus: BenchCorpus, hits: readonly Hit[]) {
+  const byFile = new Map<string, number[]>();
+  for (const h of hits) byFile.set(h.file, [...(byFile.get(h.file) ?? []), h.line]);
+  const covered = (p: BenchCorpus["planted"][number]) =>
+    (byFile.get(p.file) ?? []).some((line) => line >= p.line - 1 && line <= p.endLine + 1);
+  const classes = new Map<string, { n: number; found: number }>();
+  let found = 0;
+  for (const p of corpus.planted) {
+    const c = classes.get(p.cls) ?? { n: 0, found: 0 };
+    c.n++;
+    if (covered(p)) {
+      c.found++;
+      found++;
+    }
+    classes.set(p.cls, c);
+  }
+  const plantedAt = new Map<string, [number, number][]>();
+  for (const p of corpus.planted)
+    plantedAt.set(p.file, [...(plantedAt.get(p.file) ?? []), [p.line - 1, p.endLine + 1]]);
+  const unplanted = hits.filter(
+    (h) => !(plantedAt.get(h.file) ?? []).some(([a, b]) => h.line >= a && h.line <= b),
+  );
+  const lookAlike = unplanted.filter((h) =>
+    corpus.lookAlikeDirs.some((d) => h.file.startsWith(`${d}/`)),
+  );
+  return {
+    found,
+    recall: found / corpus.planted.length,
+    lookAlikeFindings: lookAlike.length,
+    otherUnplanted: unplanted.length - lookAlike.length,
+    byClass: Object.fromEntries([...classes].map(([cls, c]) => [cls, c.found / c.n])),
+  };
+}
+
+const pct = (x: number | undefined) => (x === undefined ? "-" : `${(x * 100).toFixed(1)}%`);
+const fixed = (x: number | undefined, d = 1) => (x === undefined ? "-" : x.toFixed(d));
+
+function markdown(corpus: BenchCorpus, rows: readonly Row[], repeat: number): string {
+  const tg = rows.find((r) => r.tool === "tokenguard");
+  const lines = [
+    `Corpus: ${(corpus.bytes / 1e6).toFixed(1)} MB in ${corpus.files} files, ${corpus.planted.length} planted credentials (${new Set(corpus.planted.map((p) => p.cls)).size} classes), ${corpus.lookAlikeDirs.length} look-alike folders. Machine: ${os.cpus().length} cores, ${os.cpus()[0]?.model ?? "?"}; Node ${process.version}; load average at the end ${os.loadavg()[0].toFixed(1)}. Wall-clock per run, process start included${repeat > 1 ? `, fastest of ${repeat} rounds` : ""}.`,
+    "",
+    "| tool | version | time (s) | MB/s | speed vs tokenguard | recall | recall vs tokenguard | findings | on look-alikes (FP) | elsewhere unplanted |",
+    "|---|---|---:|---:|---:|---:|---:|---:|---:|---:|",
+    ...rows.map((r) =>
+      r.unavailable
+        ? `| ${r.tool} | - | - | - | - | - | - | - | - | unavailable: ${r.unavailable} |`
+        : `| ${r.tool} | ${r.version} | ${fixed(r.seconds)} | ${fixed(r.mbPerSecond)} | ${tg?.mbPerSecond && r.mbPerSecond ? `${(r.mbPerSecond / tg.mbPerSecond).toFixed(2)}×` : "-"} | ${pct(r.recall)} | ${tg?.recall && r.recall !== undefined ? `${(r.recall / tg.recall).toFixed(2)}×` : "-"} | ${r.findings} | ${r.lookAlikeFindings} | ${r.otherUnplanted} |`,
+    ),
+    "",
+    "Recall by credential class:",
+    "",
+  ];
+  const ok = rows.filter((r) => !r.unavailable);
+  const classes = [...new Set(corpus.planted.map((p) => p.cls))];
+  lines.push(
+    `| class | planted | ${ok.map((r) => r.tool).join(" | ")} |`,
+    `|---|---:|${ok.map(() => "---:").join("|")}|`,
+  );
+  for (const cls of classes) {
+    const n = corpus.planted.filter((p) => p.cls === cls).length;
+    lines.push(`| ${cls} | ${n} | ${ok.map((r) => pct(r.byClass?.[cls])).join(" | ")} |`);
+  }
+  return lines.join("\n");
+}
+
+function main(): void {
+  const mb = Number(process.env.BENCH_SCAN_MB ?? 100);
+  const copies = Number(process.env.BENCH_SCAN_COPIES ?? 40);
+  const wanted = (
+    process.env.BENCH_SCAN_TOOLS ?? "tokenguard,secretlint,gitleaks,detect-secrets"
+  ).split(",");
+  mkdirSync(OUT, { recursive: true });
+  // Outside any git repository: tokenguard honours .gitignore, and this repo ignores bench/out.
+  const dir = path.join(CACHE, "scan-corpus");
+  process.stderr.write(`generating ${mb} MB corpus in ${dir}\n`);
+  const corpus = generateBenchCorpus(dir, mb * 1024 * 1024, copies);
+  process.stderr.write(
+    `corpus: ${(corpus.bytes / 1e6).toFixed(1)} MB, ${corpus.files} files, ${corpus.planted.length} planted\n`,
+  );
+
+  const repeat = Math.max(1, Number(process.env.BENCH_SCAN_REPEAT ?? 1));
+  const tools = [tokenguard, secretlint, gitleaks, detectSecrets].filter((t) =>
+    wanted.includes(t.name),
+  );
+  const rows = new Map<string, Row>();
+  for (const tool of tools) {
+    try {
+      rows.set(tool.name, { tool: tool.name, version: tool.prepare() });
+    } catch (e) {
+      rows.set(tool.name, { tool: tool.name, unavailable: (e as Error).message });
+      process.stderr.write(`${tool.name}: unavailable (${(e as Error).message})\n`);
+    }
+  }
+  for (let round = 1; round <= repeat; round++) {
+    for (const tool of tools) {
+      const row = rows.get(tool.name)!;
+      if (row.unavailable) continue;
+      process.stderr.write(`round ${round}: ${tool.name} ${row.version}: scanning...\n`);
+      const started = process.hrtime.bigint();
+      let hits: Hit[];
+      try {
+        hits = tool.run(dir, path.join(OUT, `scan-bench-${tool.name}.json`));
+      } catch (e) {
+        rows.set(tool.name, { ...row, unavailable: `run failed: ${(e as Error).message}` });
+        continue;
+      }
+      const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+      if (row.seconds === undefined || seconds < row.seconds) {
+        const s = score(corpus, hits);
+        rows.set(tool.name, {
+          ...row,
+          seconds,
+          mbPerSecond: corpus.bytes / 1e6 / seconds,
+          findings: hits.length,
+          ...s,
+        });
+      }
+      process.stderr.write(`${tool.name}: ${seconds.toFixed(1)}s\n`);
+    }
+  }
+  const md = markdown(corpus, [...rows.values()], repeat);
+  writeFileSync(
+    path.join(OUT, "scan-bench.json"),
+    JSON.stringify(
+      {
+        corpus: { bytes: corpus.bytes, files: corpus.files, planted: corpus.planted.length },
+        repeat,
+        rows: [...rows.values()],
+      },
+      null,
+      2,
+    ),
+  );
+  writeFileSync(path.join(OUT, "scan-bench.md"), `${md}\n`);
+  process.stdout.write(`${md}\n`);
+}
+
+main();

@@ -1,0 +1,118 @@
+/** `tokenguard report`: the credential inventory of a stack, with what needs attention. */
+import { execFile } from "node:child_process";
+import { existsSync } from "node:fs";
+import { promisify } from "node:util";
+import type { Command } from "commander";
+import pc from "picocolors";
+import { buildInventory } from "../report/inventory";
+import { formatTable } from "../report/format";
+import { nowSeconds } from "../rotation/clock";
+import { parseStackExport, StackExportError } from "../scan/state";
+import {
+  DEFAULT_POLICY,
+  loadPolicyFile,
+  POLICY_FILE_NAME,
+  PolicyFileError,
+  type Policy,
+} from "../spec/policy-file";
+import { CliError, EXIT, printJson } from "./common";
+import { readInput } from "./scan";
+
+interface ReportFlags {
+  stackExport?: string;
+  stack?: string;
+  policy?: string;
+  now?: string;
+  format?: "table" | "json";
+}
+
+/** The policy: --policy FILE, else ./tokenguard.policy.yaml if present, else built-in defaults. */
+export function reportPolicy(file: string | undefined): Policy {
+  const chosen = file ?? (existsSync(POLICY_FILE_NAME) ? POLICY_FILE_NAME : undefined);
+  if (chosen === undefined) return DEFAULT_POLICY;
+  try {
+    return loadPolicyFile(chosen);
+  } catch (e) {
+    if (e instanceof PolicyFileError) throw new CliError(e.message);
+    throw e;
+  }
+}
+
+/** `pulumi stack export` of the current (or named) stack; never with --show-secrets. */
+async function exportCurrentStack(stack: string | undefined): Promise<string> {
+  try {
+    const { stdout } = await promisify(execFile)(
+      "pulumi",
+      ["stack", "export", ...(stack ? ["--stack", stack] : [])],
+      { maxBuffer: 512 * 1024 * 1024 },
+    );
+    return stdout;
+  } catch (e) {
+    const err = e as { code?: string | number; stderr?: string };
+    if (err.code === "ENOENT") {
+      throw new CliError(
+        "the pulumi CLI is not on PATH: pass --stack-export FILE (from `pulumi stack export`) or - for stdin",
+      );
+    }
+    throw new CliError(`pulumi stack export failed: ${(err.stderr ?? String(e)).trim()}`);
+  }
+}
+
+function parseReportFormat(value: string): "table" | "json" {
+  if (value !== "table" && value !== "json") {
+    throw new CliError(`--format must be table or json (got "${value}")`);
+  }
+  return value;
+}
+
+export function registerReport(program: Command): void {
+  program
+    .command("report")
+    .description(
+      "inventory every ScopedToken and raw token in a stack, flagging expired, overdue, over-scoped, ownerless and unmanaged ones; exit 0 none flagged, 1 flagged, 2 error",
+    )
+    .option(
+      "--stack-export <file>",
+      'a `pulumi stack export` file, or "-" for stdin (default: run it)',
+    )
+    .option("--stack <name>", "the stack to export when no --stack-export is given")
+    .option(
+      "--policy <file>",
+      `the policy file judging scopes and lifetimes (default: ./${POLICY_FILE_NAME} if present, else built-in defaults)`,
+    )
+    .option("--now <time>", "RFC 3339 instant to judge at (default: the system clock)")
+    .option(
+      "--format <format>",
+      "table or json (default: table on a terminal, json otherwise)",
+      parseReportFormat,
+    )
+    .action(async (flags: ReportFlags) => {
+      const policy = reportPolicy(flags.policy);
+      let now: number;
+      try {
+        now = nowSeconds(flags.now);
+      } catch (e) {
+        throw new CliError(`--now: ${(e as Error).message}`);
+      }
+      const source =
+        flags.stackExport === "-" ? "<stdin>" : (flags.stackExport ?? "pulumi stack export");
+      const text =
+        flags.stackExport !== undefined
+          ? readInput(flags.stackExport)
+          : await exportCurrentStack(flags.stack);
+      let inventory;
+      try {
+        inventory = buildInventory(parseStackExport(text, source), { policy, now });
+      } catch (e) {
+        if (e instanceof StackExportError) throw new CliError(e.message);
+        throw e;
+      }
+      const format = flags.format ?? (process.stdout.isTTY ? "table" : "json");
+      if (format === "json") printJson(inventory);
+      else
+        process.stdout.write(
+          `${formatTable(inventory, pc.createColors(process.stdout.isTTY === true))}\n`,
+        );
+      process.exitCode = inventory.summary.flagged > 0 ? EXIT.findings : EXIT.ok;
+    });
+}

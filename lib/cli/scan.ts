@@ -1,0 +1,148 @@
+/** `tokenguard scan`: hard-coded credentials in files, staged changes or a stack export. */
+import { readFileSync } from "node:fs";
+import * as path from "node:path";
+import type { Command } from "commander";
+import pc from "picocolors";
+import { applyBaseline, BaselineError, loadBaseline } from "../scan/baseline";
+import type { ScanFinding } from "../scan/findings";
+import { formatText, type TextSummary } from "../scan/format";
+import { toSarif } from "../scan/sarif";
+import { DEFAULT_MAX_FILE_SIZE, scanPaths, type ScanStats } from "../scan/scanner";
+import { scanStackExport } from "../scan/stack-scan";
+import { scanStaged, StagedError } from "../scan/staged";
+import { parseStackExport, StackExportError } from "../scan/state";
+import { CliError, EXIT, packageRoot, parseFormat, printJson, type Format } from "./common";
+
+interface ScanFlags {
+  format: Format;
+  baseline?: string;
+  staged?: boolean;
+  stackExport?: string;
+  maxFileSize: number;
+  progress: boolean;
+}
+
+/** Reads a file, or stdin for "-". */
+export function readInput(file: string): string {
+  try {
+    return readFileSync(file === "-" ? 0 : file, "utf8");
+  } catch (e) {
+    throw new CliError(`${file}: cannot be read (${(e as NodeJS.ErrnoException).code ?? e})`);
+  }
+}
+
+function version(): string {
+  return JSON.parse(readFileSync(path.join(packageRoot(), "package.json"), "utf8")).version;
+}
+
+/** A one-line progress meter on stderr, only on a terminal and only once a scan takes a while. */
+export function progressMeter(
+  stream: Pick<NodeJS.WriteStream, "isTTY" | "columns" | "write">,
+  clock: () => number = Date.now,
+) {
+  if (!stream.isTTY) return { update: undefined, done: () => {} };
+  const started = clock();
+  let last = 0;
+  let shown = false;
+  return {
+    update: (stats: Readonly<ScanStats>, file: string) => {
+      const now = clock();
+      if (now - started < 1000 || now - last < 100) return;
+      last = now;
+      shown = true;
+      const mb = (stats.bytes / 1e6).toFixed(1);
+      const width = (stream.columns ?? 80) - 1;
+      stream.write(
+        `\r${`scanning ${stats.files} files, ${mb} MB  ${file}`.slice(0, width).padEnd(width)}`,
+      );
+    },
+    done: () => {
+      if (shown) stream.write(`\r${" ".repeat((stream.columns ?? 80) - 1)}\r`);
+    },
+  };
+}
+
+async function runScan(paths: string[], flags: ScanFlags): Promise<void> {
+  let findings: ScanFinding[] = [];
+  const summary: { files?: number; bytes?: number; skipped?: ScanStats["skipped"] } = {};
+  try {
+    if (flags.stackExport !== undefined) {
+      const text = readInput(flags.stackExport);
+      const file = flags.stackExport === "-" ? "<stdin>" : flags.stackExport;
+      findings.push(...(await scanStackExport(parseStackExport(text, file), { file, text })));
+    }
+    if (flags.staged) {
+      const staged = await scanStaged({ paths });
+      findings.push(...staged.findings);
+      Object.assign(summary, { files: staged.files, bytes: staged.bytes });
+    } else if (flags.stackExport === undefined || paths.length > 0) {
+      const meter = progressMeter(process.stderr);
+      const result = await scanPaths(paths, {
+        maxFileSize: flags.maxFileSize,
+        ...(flags.progress && meter.update ? { onProgress: meter.update } : {}),
+      });
+      meter.done();
+      findings.push(...result.findings);
+      Object.assign(summary, result.stats);
+    }
+  } catch (e) {
+    if (e instanceof StackExportError || e instanceof StagedError) throw new CliError(e.message);
+    throw e;
+  }
+
+  let suppressed = 0;
+  if (flags.baseline !== undefined) {
+    try {
+      ({ findings, suppressed } = applyBaseline(findings, loadBaseline(flags.baseline)));
+    } catch (e) {
+      if (e instanceof BaselineError) throw new CliError(e.message);
+      throw e;
+    }
+  }
+
+  if (flags.format === "json") {
+    printJson({ findings, suppressed, ...summary });
+  } else if (flags.format === "sarif") {
+    printJson(toSarif(findings, version()));
+  } else {
+    const colors = pc.createColors(process.stdout.isTTY === true);
+    const text: TextSummary = { ...summary, suppressed };
+    process.stdout.write(`${formatText(findings, text, colors)}\n`);
+  }
+  process.exitCode = findings.length > 0 ? EXIT.findings : EXIT.ok;
+}
+
+function parseSize(value: string): number {
+  const mib = Number(value);
+  if (!Number.isFinite(mib) || mib <= 0) {
+    throw new CliError(`--max-file-size must be a positive number of MiB (got "${value}")`);
+  }
+  return Math.round(mib * 1024 * 1024);
+}
+
+export function registerScan(program: Command): void {
+  program
+    .command("scan")
+    .description(
+      "find hard-coded credentials in files (honouring .gitignore), staged changes or a stack export; exit 0 clean, 1 findings, 2 error",
+    )
+    .argument("[paths...]", "files or directories to scan (default: the working directory)")
+    .option("--format <format>", "text, json or sarif", parseFormat, "text" as Format)
+    .option(
+      "--baseline <file>",
+      "suppress findings whose fingerprints are in this earlier json/sarif output",
+    )
+    .option("--staged", "scan only what the next commit adds (the index, added lines)")
+    .option(
+      "--stack-export <file>",
+      'scan a `pulumi stack export` ("-" for stdin) for plaintext credentials in state',
+    )
+    .option("--max-file-size <MiB>", "skip larger files", parseSize, DEFAULT_MAX_FILE_SIZE)
+    .option("--no-progress", "never show the progress line (shown on a terminal for long scans)")
+    .action(async (paths: string[], flags: ScanFlags) => {
+      if (flags.staged && flags.stackExport !== undefined) {
+        throw new CliError("--staged and --stack-export scan different things; use one");
+      }
+      await runScan(paths, flags);
+    });
+}
