@@ -4,7 +4,14 @@ import { ScopedToken, SCOPED_TOKEN_TYPE, type ScopedTokenArgs } from "../lib";
 import { tokenHash } from "../lib/backends/random";
 import { fingerprintOf } from "../lib/audit/fingerprint";
 import { LEDGER_ENTRY_TYPE } from "../lib/audit/ledger-entry";
-import { children, fakeSecretFor, promiseOf, registrations, reset } from "./helpers/mocks";
+import {
+  children,
+  fakePasswordFor,
+  fakeSecretFor,
+  promiseOf,
+  registrations,
+  reset,
+} from "./helpers/mocks";
 
 const ANCHOR = "2026-01-01T00:00:00Z";
 const vaultArgs = (over: Partial<ScopedTokenArgs> = {}): ScopedTokenArgs =>
@@ -121,18 +128,28 @@ describe("ScopedToken", () => {
   });
 
   describe("random backend", () => {
-    it("creates one RandomBytes of 32 bytes and publishes its hash", async () => {
+    const PASSWORD = {
+      upper: true,
+      lower: true,
+      numeric: true,
+      special: true,
+      overrideSpecial: "-_",
+    };
+
+    it("creates one RandomPassword over base64url worth 32 bytes and publishes its hash", async () => {
       const token = await build("api", randomArgs());
+      // RandomPassword, never RandomBytes: the real provider makes a RandomBytes' id its value.
       assert.deepEqual(
         children().map((r) => [r.type, r.name, r.inputs]),
-        [["random:index/randomBytes:RandomBytes", "api-g0", { length: 32 }]],
+        [["random:index/randomPassword:RandomPassword", "api-g0", { length: 43, ...PASSWORD }]],
       );
       const value = await promiseOf(token.value);
-      const expected = "tg_" + Buffer.from(fakeSecretFor("api-g0"), "hex").toString("base64url");
+      const expected = "tg_" + fakePasswordFor("api-g0", 43);
       assert.equal(value, expected);
       assert.equal(await promiseOf(token.hash), tokenHash(expected));
       assert.equal(await promiseOf(token.tokenId), `tg_${tokenHash(expected).slice(0, 16)}`);
       assert.equal(await pulumi.isSecret(token.hash), false);
+      assert.ok(43 * 6 >= 32 * 8, "43 characters of a 64-character alphabet carry 258 bits");
     });
 
     it("takes more entropy and another prefix when asked", async () => {
@@ -140,7 +157,7 @@ describe("ScopedToken", () => {
         "big",
         randomArgs({ random: { bytes: 48, prefix: "acme_" } } as Partial<ScopedTokenArgs>),
       );
-      assert.deepEqual(children()[0].inputs, { length: 48 });
+      assert.deepEqual(children()[0].inputs, { length: 64, ...PASSWORD });
       assert.match(await promiseOf(token.value), /^acme_[A-Za-z0-9_-]{64}$/);
     });
   });

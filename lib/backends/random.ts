@@ -38,9 +38,12 @@ export function randomArgProblems(args: RandomBackendArgs | undefined): string[]
   return problems;
 }
 
-/** The token text for raw bytes: prefix + base64url, no padding. */
-export function encodeRandomToken(hex: string, prefix: string): string {
-  return prefix + Buffer.from(hex, "hex").toString("base64url");
+/** The 64 characters of base64url: 6 bits of entropy per character. */
+export const TOKEN_ALPHABET_SPECIALS = "-_";
+
+/** Characters needed for `bytes` bytes of entropy from the 64-character base64url alphabet. */
+export function tokenLength(bytes: number): number {
+  return Math.ceil((bytes * 8) / 6);
 }
 
 /** SHA-256 hex of a token: what a verifying service stores instead of the token. */
@@ -48,25 +51,37 @@ export function tokenHash(value: string): string {
   return createHash("sha256").update(value, "utf8").digest("hex");
 }
 
-/** Creates one opaque token: a `random.RandomBytes` child named `name`, encoded with `prefix`. */
+/**
+ * Creates one opaque token: a `random.RandomPassword` child named `name` over the base64url
+ * alphabet, after `prefix`. RandomPassword, not RandomBytes: the real random provider makes a
+ * RandomBytes' resource id its base64 value, and ids are never secret — the token would sit in
+ * state in plain text. A RandomPassword's id is "none" and its `result` is secret.
+ */
 export function issueRandomToken(
   name: string,
   args: RandomBackendArgs | undefined,
   opts: pulumi.CustomResourceOptions,
 ): IssuedGeneration {
   const prefix = args?.prefix ?? "tg_";
-  const child = new random.RandomBytes(
+  const child = new random.RandomPassword(
     name,
-    { length: args?.bytes ?? RANDOM_MIN_BYTES },
-    { ...opts, additionalSecretOutputs: ["base64", "hex"] },
+    {
+      length: tokenLength(args?.bytes ?? RANDOM_MIN_BYTES),
+      upper: true,
+      lower: true,
+      numeric: true,
+      special: true,
+      overrideSpecial: TOKEN_ALPHABET_SPECIALS,
+    },
+    { ...opts, additionalSecretOutputs: ["result", "bcryptHash"] },
   );
-  const value = pulumi.secret(child.hex.apply((hex) => encodeRandomToken(hex, prefix)));
+  const value = pulumi.secret(child.result.apply((body) => prefix + body));
   // A hash of 256 random bits reveals nothing about them: safe to publish.
   const hash = pulumi.unsecret(value.apply(tokenHash));
   return { value, hash, tokenId: hash.apply((h) => `${prefix}${h.slice(0, 16)}`) };
 }
 
-/** One `random.RandomBytes` per generation; the value is prefix + base64url of the bytes. */
+/** One `random.RandomPassword` per generation; the value is prefix + 43 base64url characters. */
 export function randomBackend(
   ctx: BackendContext,
   args: RandomBackendArgs | undefined,

@@ -71,7 +71,9 @@ export function vaultBackend(
         ttl,
         explicitMaxTtl: ttl,
         noParent: args?.orphan ?? false,
-        displayName: `tokenguard-${ctx.name}-g${generation.n}`,
+        // Vault rewrites characters outside [A-Za-z0-9-] and display_name forces a new token:
+        // an unsanitised name would replace the token on every `pulumi up`.
+        displayName: `tokenguard-${ctx.name}-g${generation.n}`.replace(/[^A-Za-z0-9-]/g, "-"),
         namespace: args?.namespace,
         metadata: {
           "tokenguard-token": ctx.name,

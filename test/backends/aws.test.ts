@@ -220,9 +220,9 @@ describe("backends/aws", () => {
           .sort((a, b) => a[1].localeCompare(b[1])),
         [
           ["aws:iam/policy:Policy", "hook-access"],
-          ["random:index/randomBytes:RandomBytes", "hook-g0"],
+          ["random:index/randomPassword:RandomPassword", "hook-g0"],
           ["aws:secretsmanager/secretVersion:SecretVersion", "hook-g0-version"],
-          ["random:index/randomBytes:RandomBytes", "hook-g1"],
+          ["random:index/randomPassword:RandomPassword", "hook-g1"],
           ["aws:secretsmanager/secretVersion:SecretVersion", "hook-g1-version"],
           ["aws:secretsmanager/secret:Secret", "hook-secret"],
         ],

@@ -19,6 +19,15 @@ export const PROJECT = "tgtest";
 export const STACK = "unit";
 
 /** Deterministic stand-in credentials, derived from the resource name. */
+export function fakePasswordFor(name: string, length: number): string {
+  let text = "";
+  for (let i = 0; text.length < length; i++) {
+    text += Buffer.from(fakeSecretFor(`${name}:${i}`), "hex").toString("base64url");
+  }
+  return text.slice(0, length);
+}
+
+/** Deterministic stand-in secret material, derived from the resource name. */
 export function fakeSecretFor(name: string): string {
   return createHash("sha256").update(`fake:${name}`).digest("hex");
 }
@@ -36,10 +45,10 @@ export async function installMocks(): Promise<void> {
         const state: Record<string, unknown> = { ...args.inputs };
         let id = `${args.name}-id`;
         switch (args.type) {
-          case "random:index/randomBytes:RandomBytes": {
-            const hex = fakeSecretFor(args.name).slice(0, (args.inputs.length as number) * 2);
-            state.hex = hex.padEnd((args.inputs.length as number) * 2, "0");
-            state.base64 = Buffer.from(state.hex as string, "hex").toString("base64");
+          case "random:index/randomPassword:RandomPassword": {
+            // Deterministic, base64url-alphabet characters of the requested length.
+            state.result = fakePasswordFor(args.name, args.inputs.length as number);
+            id = "none";
             break;
           }
           case "aws:iam/user:User":
