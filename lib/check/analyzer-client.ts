@@ -27,6 +27,12 @@ import { AnalyzerClient as GrpcAnalyzerClient } from "@pulumi/pulumi/proto/analy
 import * as pb from "@pulumi/pulumi/proto/analyzer_pb";
 import { Empty } from "google-protobuf/google/protobuf/empty_pb";
 import { Struct } from "google-protobuf/google/protobuf/struct_pb";
+import {
+  normalizePackConfig,
+  reconcilePackConfig,
+  type PackConfig,
+  type PolicyConfigEntry,
+} from "./pack-config";
 
 /** The sentinel the engine sends for a string (or any) value not known during preview. */
 export const UNKNOWN = "04da6b54-80e4-46f7-96ec-b56ff0331ba9";
@@ -70,6 +76,35 @@ export interface AnalyzerInfo {
   readonly name: string;
   readonly version: string;
   readonly policies: readonly PolicyInfo[];
+  /** The pack's initial config (PolicyPack's third argument), per policy. */
+  readonly initialConfig: Record<
+    string,
+    { readonly level: EnforcementLevel; readonly properties: Record<string, unknown> }
+  >;
+}
+
+/** Resource options the engine passes an analyzer (customTimeouts in seconds). */
+export interface ResourceOptions {
+  readonly protect?: boolean;
+  readonly ignoreChanges?: readonly string[];
+  /** Left out when the program did not set it. */
+  readonly deleteBeforeReplace?: boolean;
+  readonly additionalSecretOutputs?: readonly string[];
+  /** Alias URNs. */
+  readonly aliases?: readonly string[];
+  readonly customTimeouts?: {
+    readonly create?: number;
+    readonly update?: number;
+    readonly delete?: number;
+  };
+}
+
+/** The provider resource that manages a resource (explicit, or the engine's default one). */
+export interface ProviderInput {
+  readonly urn: string;
+  readonly type: string;
+  readonly name: string;
+  readonly props: Record<string, unknown>;
 }
 
 /** One resource to analyze. `urn` defaults to the URN the engine would give it. */
@@ -80,6 +115,8 @@ export interface ResourceInput {
   readonly urn?: string;
   /** The parent's URN (its type chain becomes part of this resource's URN). */
   readonly parent?: string;
+  readonly options?: ResourceOptions;
+  readonly provider?: ProviderInput;
   /** AnalyzeStack only: URNs this resource depends on, overall and per property. */
   readonly dependencies?: readonly string[];
   readonly propertyDependencies?: Readonly<Record<string, readonly string[]>>;
@@ -93,13 +130,11 @@ export interface Violation {
   readonly urn: string;
   /** The policy's description, a new line, and the violation message (as the engine shows it). */
   readonly message: string;
+  /** The policy's description, as the diagnostic carries it. */
+  readonly description: string;
 }
 
-/** Per policy: an enforcement level, or `{ enforcementLevel?, ...properties }`. */
-export type PackConfig = Record<
-  string,
-  EnforcementLevel | ({ enforcementLevel?: EnforcementLevel } & Record<string, unknown>)
->;
+export type { PackConfig };
 
 export interface StartOptions {
   readonly organization?: string;
@@ -117,7 +152,10 @@ export interface StartOptions {
   readonly timeoutMs?: number;
 }
 
-/** The URN the engine gives a resource: `urn:pulumi:<stack>::<project>::<parent types$>type::name`. */
+/**
+ * The URN the engine gives a resource: `urn:pulumi:<stack>::<project>::<parent types$>type::name`.
+ * The parent's whole type chain is kept, except the root `pulumi:pulumi:Stack`, which never appears.
+ */
 export function urnOf(
   project: string,
   stack: string,
@@ -125,8 +163,9 @@ export function urnOf(
   name: string,
   parentUrn?: string,
 ): string {
-  const parentTypes = parentUrn ? `${parentUrn.split("::")[2]}$` : "";
-  return `urn:pulumi:${stack}::${project}::${parentTypes}${type}::${name}`;
+  const parentType = parentUrn?.split("::")[2];
+  const prefix = parentType && parentType !== "pulumi:pulumi:Stack" ? `${parentType}$` : "";
+  return `urn:pulumi:${stack}::${project}::${prefix}${type}::${name}`;
 }
 
 /** A pack process and a gRPC connection to its analyzer. Always `stop()` it. */
@@ -189,9 +228,17 @@ export class AnalyzerClient {
   /** GetAnalyzerInfo: the pack's name, version and served policies. */
   async info(): Promise<AnalyzerInfo> {
     const info = await this.call<Empty, pb.AnalyzerInfo>("getAnalyzerInfo", new Empty());
+    const initialConfig: AnalyzerInfo["initialConfig"] = {};
+    info.getInitialconfigMap().forEach((c, policy) => {
+      initialConfig[policy] = {
+        level: LEVELS[c.getEnforcementlevel()],
+        properties: (c.getProperties()?.toJavaScript() ?? {}) as Record<string, unknown>,
+      };
+    });
     return {
       name: info.getName(),
       version: info.getVersion(),
+      initialConfig,
       policies: info.getPoliciesList().map((p) => {
         const schema = p.getConfigschema();
         return {
@@ -223,27 +270,31 @@ export class AnalyzerClient {
   }
 
   /**
-   * Configure, as `pulumi preview --policy-pack` does: each policy gets its schema's defaults, then
-   * `config` on top; its level is the configured one, else `config.all`, else the policy's own.
+   * Configure, as `pulumi preview --policy-pack [--policy-pack-config]` does: each policy gets its
+   * schema's defaults and its own level, then the pack's initial config, then `config` ("all" sets
+   * every level); the result is validated against the config schemas (PackConfigError names the
+   * policy and property). Returns what was sent.
    */
-  async configure(config: PackConfig = {}): Promise<void> {
-    const { policies } = await this.info();
+  async configure(config: PackConfig = {}): Promise<Record<string, PolicyConfigEntry>> {
+    const info = await this.info();
+    const reconciled = reconcilePackConfig(
+      info.policies,
+      info.initialConfig,
+      normalizePackConfig(config, "policy pack config"),
+    );
+    await this.configureExactly(reconciled);
+    return reconciled;
+  }
+
+  /** Configure with exactly these levels and properties per policy. */
+  async configureExactly(config: Record<string, PolicyConfigEntry>): Promise<void> {
     const request = new pb.ConfigureAnalyzerRequest();
     const map = request.getPolicyconfigMap();
-    const all = typeof config.all === "string" ? config.all : undefined;
-    for (const policy of policies) {
-      const given = config[policy.name];
-      const { enforcementLevel, ...props } =
-        typeof given === "string" ? { enforcementLevel: given } : (given ?? {});
-      const properties: Record<string, unknown> = {};
-      for (const [key, schema] of Object.entries(policy.configSchema?.properties ?? {})) {
-        if (schema.default !== undefined) properties[key] = schema.default;
-      }
-      Object.assign(properties, props);
+    for (const [policy, { level, properties }] of Object.entries(config)) {
       const entry = new pb.PolicyConfig();
-      entry.setEnforcementlevel(LEVEL_CODES[enforcementLevel ?? all ?? policy.level]);
+      entry.setEnforcementlevel(LEVEL_CODES[level]);
       entry.setProperties(toStruct(properties));
-      map.set(policy.name, entry);
+      map.set(policy, entry);
     }
     await this.call<pb.ConfigureAnalyzerRequest, Empty>("configure", request);
   }
@@ -256,7 +307,8 @@ export class AnalyzerClient {
     request.setName(resource.name);
     request.setUrn(urn);
     request.setProperties(toStruct(resource.props ?? {}));
-    request.setOptions(options(resource.parent));
+    request.setOptions(options(resource));
+    if (resource.provider) request.setProvider(provider(resource.provider));
     return violations(await this.call<pb.AnalyzeRequest, pb.AnalyzeResponse>("analyze", request));
   }
 
@@ -270,10 +322,12 @@ export class AnalyzerClient {
         r.setName(resource.name);
         r.setUrn(resource.urn ?? this.urnFor(resource));
         r.setProperties(toStruct(resource.props ?? {}));
-        r.setOptions(options(resource.parent));
+        r.setOptions(options(resource));
+        if (resource.provider) r.setProvider(provider(resource.provider));
         if (resource.parent) r.setParent(resource.parent);
         r.setDependenciesList([...(resource.dependencies ?? [])]);
         for (const [prop, urns] of Object.entries(resource.propertyDependencies ?? {})) {
+          if (urns.length === 0) continue; // the engine leaves out properties without dependencies
           const deps = new pb.AnalyzerPropertyDependencies();
           deps.setUrnsList([...urns]);
           r.getPropertydependenciesMap().set(prop, deps);
@@ -313,10 +367,31 @@ export class AnalyzerClient {
   }
 }
 
-function options(parent: string | undefined): pb.AnalyzerResourceOptions {
+function options(resource: ResourceInput): pb.AnalyzerResourceOptions {
+  const o = resource.options ?? {};
   const opts = new pb.AnalyzerResourceOptions();
-  if (parent) opts.setParent(parent);
+  if (resource.parent) opts.setParent(resource.parent);
+  opts.setProtect(o.protect ?? false);
+  opts.setIgnorechangesList([...(o.ignoreChanges ?? [])]);
+  opts.setDeletebeforereplace(o.deleteBeforeReplace ?? false);
+  opts.setDeletebeforereplacedefined(o.deleteBeforeReplace !== undefined);
+  opts.setAdditionalsecretoutputsList([...(o.additionalSecretOutputs ?? [])]);
+  opts.setAliasesList([...(o.aliases ?? [])]);
+  const timeouts = new pb.AnalyzerResourceOptions.CustomTimeouts();
+  timeouts.setCreate(o.customTimeouts?.create ?? 0);
+  timeouts.setUpdate(o.customTimeouts?.update ?? 0);
+  timeouts.setDelete(o.customTimeouts?.delete ?? 0);
+  opts.setCustomtimeouts(timeouts);
   return opts;
+}
+
+function provider(p: ProviderInput): pb.AnalyzerProviderResource {
+  const out = new pb.AnalyzerProviderResource();
+  out.setUrn(p.urn);
+  out.setType(p.type);
+  out.setName(p.name);
+  out.setProperties(toStruct(p.props));
+  return out;
 }
 
 function toStruct(value: Record<string, unknown>): Struct {
@@ -331,6 +406,7 @@ function violations(response: pb.AnalyzeResponse): Violation[] {
     severity: SEVERITIES[d.getSeverity()],
     urn: d.getUrn(),
     message: d.getMessage(),
+    description: d.getDescription(),
   }));
 }
 

@@ -1,10 +1,12 @@
 /** Every subcommand, registered on the program. Each lives in its own module. */
 import type { Command } from "commander";
 import { registerAudit } from "./audit";
+import { registerCheck } from "./check";
 import { registerReport } from "./report";
 import { registerScan } from "./scan";
 
 export function registerCommands(program: Command): void {
+  registerCheck(program);
   registerAudit(program);
   registerScan(program);
   registerReport(program);

@@ -4,6 +4,7 @@
  * Messages name the class and the fingerprint, never the value.
  */
 import type * as Sarif from "sarif";
+import { ruleDescriptor, sarifLog, SRCROOT } from "../sarif";
 import { SARIF_FINGERPRINT } from "./baseline";
 import type { ScanFinding } from "./findings";
 import { SCAN_RULES, type Severity } from "./rules";
@@ -15,28 +16,19 @@ const LEVEL: Record<Severity, Sarif.ReportingConfiguration.level> = {
   low: "note",
 };
 
-/** GitHub code scanning reads `security-severity` (0–10) from rule properties. */
-const SECURITY_SEVERITY: Record<Severity, string> = {
-  critical: "9.5",
-  high: "8.0",
-  medium: "5.5",
-  low: "3.0",
-};
-
 export function toSarif(findings: readonly ScanFinding[], version: string): Sarif.Log {
   const index = new Map(SCAN_RULES.map((r, i) => [r.id, i]));
-  const rules: Sarif.ReportingDescriptor[] = SCAN_RULES.map((r) => ({
-    id: r.id,
-    name: r.id.replace(/(^|-)([a-z0-9])/g, (_m, _d, ch: string) => ch.toUpperCase()),
-    shortDescription: { text: r.title },
-    fullDescription: { text: r.description },
-    help: { text: r.remediation },
-    defaultConfiguration: { level: LEVEL[r.severity] },
-    properties: {
-      "security-severity": SECURITY_SEVERITY[r.severity],
+  const rules = SCAN_RULES.map((r) =>
+    ruleDescriptor({
+      id: r.id,
+      title: r.title,
+      description: r.description,
+      help: r.remediation,
+      level: LEVEL[r.severity],
+      severity: r.severity,
       tags: ["security", "secret"],
-    },
-  }));
+    }),
+  );
   const results: Sarif.Result[] = findings.map((f) => {
     const rule = SCAN_RULES[index.get(f.rule) ?? -1];
     const where = f.urn ? ` in ${f.urn} at ${f.property}` : "";
@@ -54,7 +46,7 @@ export function toSarif(findings: readonly ScanFinding[], version: string): Sari
       locations: [
         {
           physicalLocation: {
-            artifactLocation: { uri: encodeURI(f.file), uriBaseId: "%SRCROOT%" },
+            artifactLocation: { uri: encodeURI(f.file), uriBaseId: SRCROOT },
             ...(region ? { region } : {}),
           },
           ...(f.urn
@@ -69,22 +61,5 @@ export function toSarif(findings: readonly ScanFinding[], version: string): Sari
       partialFingerprints: { [SARIF_FINGERPRINT]: f.fingerprint },
     };
   });
-  return {
-    $schema: "https://json.schemastore.org/sarif-2.1.0.json",
-    version: "2.1.0",
-    runs: [
-      {
-        tool: {
-          driver: {
-            name: "tokenguard",
-            version,
-            informationUri: "https://www.npmjs.com/package/tokenguard",
-            rules,
-          },
-        },
-        originalUriBaseIds: { "%SRCROOT%": { uri: "./" } },
-        results,
-      },
-    ],
-  };
+  return sarifLog(version, rules, results);
 }

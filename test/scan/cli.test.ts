@@ -1,26 +1,10 @@
 import { strict as assert } from "node:assert";
-import { readFileSync, writeFileSync } from "node:fs";
+import { writeFileSync } from "node:fs";
 import * as path from "node:path";
-import Ajv from "ajv-draft-04";
-import addFormats from "ajv-formats";
 import { progressMeter } from "../../lib/cli/scan";
+import { sarifValidator } from "../helpers/sarif";
 import { lookAlikeCorpus, plantedCorpus, writeFiles, type Corpus } from "./corpus";
 import { revealing, runCli, spawnCli, tempDir } from "./helpers";
-
-/** The official SARIF 2.1.0 (rtm.5) schema, as shipped in Microsoft's @microsoft/jest-sarif. */
-function sarifValidator() {
-  const file = path.join(
-    path.dirname(require.resolve("@microsoft/jest-sarif/package.json")),
-    "lib",
-    "schemas",
-    "sarif-2.1.0-rtm.5.json",
-  );
-  const schema = JSON.parse(readFileSync(file, "utf8"));
-  // The schema's `language` pattern has a stray "]" that only non-unicode regexes accept.
-  const ajv = new Ajv({ allErrors: true, strict: false, unicodeRegExp: false });
-  addFormats(ajv);
-  return ajv.compile(schema);
-}
 
 describe("tokenguard scan (CLI)", function () {
   this.timeout(60000);

@@ -1,0 +1,164 @@
+/**
+ * Runs a stack program in a fresh child process (lib/check/program-host) and collects what it
+ * registered. A fresh process isolates the module cache, the SDK's registrations and config, as a
+ * real `pulumi preview` run does.
+ */
+import { spawn } from "node:child_process";
+import { createHash } from "node:crypto";
+import { existsSync, readFileSync, renameSync, writeFileSync } from "node:fs";
+import * as os from "node:os";
+import * as path from "node:path";
+import type { Project } from "./project";
+import type { HostJob, HostMessage, RawRegistration } from "./protocol";
+
+/** The program could not run to the end: its own error message, never a stack-trace wall. */
+export class ProgramError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = "ProgramError";
+  }
+}
+
+export interface ProgramRun {
+  /** Every registration, in the order the program made them. */
+  readonly registrations: readonly RawRegistration[];
+  /** registerOutputs of components and the stack, by mock URN. */
+  readonly outputs: ReadonlyMap<string, Record<string, unknown>>;
+  /** What the program logged through pulumi.log (info and warnings). */
+  readonly logs: readonly { readonly level: "info" | "warn" | "error"; readonly message: string }[];
+}
+
+export interface RunOptions {
+  /** Called after each registration with the count so far (for a progress line). */
+  readonly onRegistered?: (count: number) => void;
+  /** @default "organization" (what a file backend uses) */
+  readonly organization?: string;
+  /** @default 600000 */
+  readonly timeoutMs?: number;
+  /** Stops the program (e.g. the pack already failed, so its verdict cannot matter). */
+  readonly signal?: AbortSignal;
+}
+
+/**
+ * The host script. Compiled, it sits beside this file. From TypeScript sources (tests, ts-node) it
+ * is transpiled once into the temp directory: loading it through ts-node would register a second
+ * ts-node beside the program's own, and the program's source positions would lose their maps.
+ */
+function hostScript(): string {
+  const ext = path.extname(__filename);
+  const source = path.join(__dirname, `program-host${ext}`);
+  if (ext !== ".ts") return source;
+  const text = readFileSync(source, "utf8");
+  const hash = createHash("sha256").update(text).digest("hex").slice(0, 16);
+  const out = path.join(os.tmpdir(), `tokenguard-program-host-${hash}.js`);
+  if (!existsSync(out)) {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports -- a dev dependency, needed only from sources
+    const ts = require("typescript") as typeof import("typescript");
+    const js = ts.transpileModule(text, {
+      compilerOptions: { module: ts.ModuleKind.CommonJS, target: ts.ScriptTarget.ES2022 },
+      fileName: source,
+    }).outputText;
+    const tmp = `${out}.${process.pid}`;
+    writeFileSync(tmp, js);
+    renameSync(tmp, out);
+  }
+  return out;
+}
+
+/** The environment the Node language host gives a program: config, project, stack, preview. */
+function programEnv(project: Project, organization: string): NodeJS.ProcessEnv {
+  return {
+    PULUMI_CONFIG: JSON.stringify(project.config),
+    PULUMI_CONFIG_SECRET_KEYS: JSON.stringify(project.secretKeys),
+    PULUMI_NODEJS_ORGANIZATION: organization,
+    PULUMI_NODEJS_PROJECT: project.name,
+    PULUMI_NODEJS_STACK: project.stack,
+    PULUMI_NODEJS_DRY_RUN: "true",
+    PULUMI_NODEJS_ROOT_DIRECTORY: project.root,
+    ...(project.typescript ? { PULUMI_NODEJS_TYPESCRIPT: "true" } : {}),
+    ...(project.tsconfig ? { PULUMI_NODEJS_TSCONFIG_PATH: project.tsconfig } : {}),
+  };
+}
+
+/** Runs the project's program under the mocks (preview) and returns everything it registered. */
+export function runProgram(project: Project, options: RunOptions = {}): Promise<ProgramRun> {
+  const organization = options.organization ?? "organization";
+  const child = spawn(process.execPath, [...project.nodeargs, hostScript()], {
+    cwd: project.programDir,
+    env: { ...process.env, ...programEnv(project, organization) },
+    stdio: ["ignore", "pipe", "pipe", "ipc"],
+  });
+  // The program's own console output is kept, never echoed: shown only if the host dies unexplained.
+  let stderr = "";
+  child.stdout!.resume();
+  child.stderr!.setEncoding("utf8").on("data", (chunk: string) => {
+    stderr = (stderr + chunk).slice(-8192);
+  });
+  const job: HostJob = {
+    programDir: project.programDir,
+    entry: project.entry,
+    rootDir: project.root,
+    organization,
+    project: project.name,
+    stack: project.stack,
+    typescript: project.typescript,
+    ...(project.tsconfig ? { tsconfig: project.tsconfig } : {}),
+  };
+  child.send(job);
+
+  const registrations: RawRegistration[] = [];
+  const outputs = new Map<string, Record<string, unknown>>();
+  const logs: { level: "info" | "warn" | "error"; message: string }[] = [];
+  return new Promise<ProgramRun>((resolve, reject) => {
+    let outcome: { ok: true } | { ok: false; message: string } | undefined;
+    const timer = setTimeout(() => {
+      outcome ??= {
+        ok: false,
+        message: `the program did not finish within ${(options.timeoutMs ?? 600_000) / 1000} s`,
+      };
+      child.kill();
+    }, options.timeoutMs ?? 600_000);
+    child.on("message", (m: HostMessage) => {
+      switch (m.kind) {
+        case "registered":
+          registrations.push(m.registration);
+          options.onRegistered?.(registrations.length);
+          break;
+        case "outputs":
+          outputs.set(m.mockUrn, m.outputs);
+          break;
+        case "log":
+          logs.push({ level: m.level, message: m.message });
+          break;
+        case "done":
+          outcome ??= { ok: true };
+          break;
+        case "failed":
+          outcome ??= { ok: false, message: m.message };
+          break;
+      }
+    });
+    const abort = () => {
+      outcome ??= { ok: false, message: "stopped: the check was abandoned" };
+      child.kill();
+    };
+    if (options.signal?.aborted) abort();
+    options.signal?.addEventListener("abort", abort, { once: true });
+    child.once("error", (e) => {
+      clearTimeout(timer);
+      reject(new ProgramError(`cannot start node for the program: ${e.message}`));
+    });
+    child.once("exit", (code, signal) => {
+      clearTimeout(timer);
+      options.signal?.removeEventListener("abort", abort);
+      if (outcome?.ok) return resolve({ registrations, outputs, logs });
+      if (outcome) return reject(new ProgramError(outcome.message));
+      const tail = stderr.trim().split("\n").slice(-10).join("\n");
+      reject(
+        new ProgramError(
+          `the program ended (${signal ?? `exit code ${code}`}) before it finished; it may wait on a value that is unknown at preview${tail ? `:\n${tail}` : ""}`,
+        ),
+      );
+    });
+  });
+}

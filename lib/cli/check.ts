@@ -1,0 +1,102 @@
+/**
+ * `tokenguard check [dir]`: the policy verdict of `pulumi preview --policy-pack`, offline.
+ * exit 0 = no mandatory violation, 1 = mandatory violation(s), 2 = the program or the pack failed.
+ */
+import { readFileSync } from "node:fs";
+import * as path from "node:path";
+import type { Command } from "commander";
+import pc from "picocolors";
+import { hasMandatory, runCheck, type ProgressEvent } from "../check/check";
+import { formatText, toJson, toSarif } from "../check/format";
+import { PackConfigError } from "../check/pack-config";
+import { DEFAULT_STACK, ProjectError } from "../check/project";
+import { ProgramError } from "../check/run-program";
+import { CliError, EXIT, packageRoot, parseFormat, printJson } from "./common";
+
+interface CheckFlags {
+  readonly stack: string;
+  readonly policyPack?: string;
+  readonly config?: string;
+  readonly format: string;
+}
+
+/** A one-line progress indicator on stderr, only when stderr is a terminal. */
+function progressLine(): { update: (e: ProgressEvent) => void; clear: () => void } {
+  if (!process.stderr.isTTY) return { update: () => undefined, clear: () => undefined };
+  let last = 0;
+  const write = (text: string) => process.stderr.write(`\r\x1b[K${pc.dim(text)}`);
+  return {
+    update: (e) => {
+      const now = Date.now();
+      if (now - last < 80) return;
+      last = now;
+      write(
+        e.phase === "program"
+          ? `running the program under Pulumi's mocks… ${e.registered} resources registered`
+          : `analyzing with the policy pack… ${e.done}/${e.total}`,
+      );
+    },
+    clear: () => process.stderr.write("\r\x1b[K"),
+  };
+}
+
+export function registerCheck(program: Command): void {
+  program
+    .command("check")
+    .description(
+      "the policy verdict of `pulumi preview --policy-pack`, offline: run the stack program under Pulumi's mocks and judge every resource with the real policy pack; exit 0 no mandatory violation, 1 mandatory violations, 2 the program or pack failed",
+    )
+    .argument("[dir]", "the Pulumi project directory (holds Pulumi.yaml)", ".")
+    .option(
+      "--stack <name>",
+      "the stack whose config (Pulumi.<name>.yaml) the program reads; secure values stay unknown",
+      DEFAULT_STACK,
+    )
+    .option(
+      "--policy-pack <dir>",
+      "the policy pack (default: the tokenguard pack shipped with this CLI)",
+    )
+    .option(
+      "--config <file>",
+      "policy pack config JSON, as for `pulumi preview --policy-pack-config`",
+    )
+    .option("--format <format>", "text, json or sarif", "text")
+    .action(async (dir: string, flags: CheckFlags) => {
+      const format = parseFormat(flags.format);
+      const root = packageRoot();
+      const policyPack = flags.policyPack ?? path.join(root, "policy-packs", "tokenguard");
+      const progress = progressLine();
+      let result;
+      try {
+        result = await runCheck({
+          dir,
+          stack: flags.stack,
+          policyPack,
+          ...(flags.config ? { configFile: flags.config } : {}),
+          onProgress: progress.update,
+        });
+      } catch (e) {
+        if (
+          e instanceof ProgramError ||
+          e instanceof ProjectError ||
+          e instanceof PackConfigError
+        ) {
+          const what = e instanceof ProgramError ? "the program failed:\n" : "";
+          throw new CliError(`${what}${e.message}`, EXIT.error);
+        }
+        throw new CliError(`the policy pack failed: ${(e as Error).message}`, EXIT.error);
+      } finally {
+        progress.clear();
+      }
+      if (format === "json") printJson(toJson(result));
+      else if (format === "sarif") {
+        const version = (
+          JSON.parse(readFileSync(path.join(root, "package.json"), "utf8")) as { version: string }
+        ).version;
+        printJson(toSarif(result, version));
+      } else {
+        process.stdout.write(formatText(result, pc.createColors(process.stdout.isTTY === true)));
+      }
+      process.exitCode = hasMandatory(result) ? EXIT.findings : EXIT.ok;
+    });
+}

@@ -1,0 +1,99 @@
+/**
+ * examples/ci for check and rotation: the workflows and hooks parse, call only flags the CLI has,
+ * and the hook fires on the files that change a stack's verdict.
+ */
+import { strict as assert } from "node:assert";
+import { readFileSync } from "node:fs";
+import * as path from "node:path";
+import { Command } from "commander";
+import { parse } from "yaml";
+import { registerCommands } from "../../lib/cli/commands";
+import { ROOT } from "./helpers";
+
+const CI = path.join(ROOT, "examples/ci");
+const read = (name: string) => parse(readFileSync(path.join(CI, name), "utf8"));
+
+/** Long flags each subcommand accepts, from the CLI's own definition. */
+function flagsOf(command: string): Set<string> {
+  const program = new Command("tokenguard");
+  registerCommands(program);
+  const sub = program.commands.find((c) => c.name() === command);
+  assert.ok(sub, command);
+  return new Set(sub.options.map((o) => o.long!));
+}
+
+/** Every `tokenguard <command> ...` invocation in a workflow's run scripts, with its flags. */
+function invocations(workflow: Record<string, unknown>, command: string): string[][] {
+  const out: string[][] = [];
+  const jobs = workflow.jobs as Record<string, { steps: { run?: string }[] }>;
+  for (const job of Object.values(jobs)) {
+    for (const step of job.steps) {
+      const script = (step.run ?? "").replace(/\\\n\s*/g, " ");
+      for (const m of script.matchAll(new RegExp(`tokenguard ${command}([^\\n|>;]*)`, "g"))) {
+        out.push(m[1].match(/--[a-z-]+/g) ?? []);
+      }
+    }
+  }
+  return out;
+}
+
+describe("examples/ci: check on pull requests, rotation on a schedule", () => {
+  it("the pull-request workflow runs check with real flags and uploads its SARIF", () => {
+    const wf = read("check-pr.yml");
+    assert.ok(wf.on.pull_request);
+    const calls = invocations(wf, "check");
+    assert.ok(calls.length >= 1);
+    const known = flagsOf("check");
+    for (const flags of calls) for (const f of flags) assert.ok(known.has(f), `check ${f}`);
+    const steps = wf.jobs.check.steps as { uses?: string; with?: Record<string, string> }[];
+    const upload = steps.find((s) => s.uses?.startsWith("github/codeql-action/upload-sarif"));
+    assert.equal(upload?.with?.sarif_file, "tokenguard-check.sarif");
+  });
+
+  it("the rotation workflow runs pulumi up on a cadence and fails on overdue tokens", () => {
+    const wf = read("rotate.yml");
+    const cron: string = wf.on.schedule[0].cron;
+    assert.equal(cron.split(" ")[1], "*/12", "every 12 hours: half the smallest overlap (1d)");
+    const text = readFileSync(path.join(CI, "rotate.yml"), "utf8");
+    assert.match(text, /CADENCE RULE: run at least as often as the smallest `overlap`/);
+    const runs = (wf.jobs.rotate.steps as { run?: string }[]).map((s) => s.run ?? "").join("\n");
+    assert.match(runs, /pulumi up --yes/);
+    assert.match(runs, /rotation-overdue/);
+    assert.match(runs, /exit 1/);
+    const reportFlags = flagsOf("report");
+    for (const flags of invocations(wf, "report")) {
+      for (const f of flags) assert.ok(reportFlags.has(f), `report ${f}`);
+    }
+    const checkFlags = flagsOf("check");
+    for (const flags of invocations(wf, "check")) {
+      for (const f of flags) assert.ok(checkFlags.has(f), `check ${f}`);
+    }
+  });
+
+  it("the pre-commit hook runs check when a program, stack config or policy file changes", () => {
+    const hooks = read("pre-commit-hooks.yaml") as { id: string; entry: string; files?: string }[];
+    const hook = hooks.find((h) => h.id === "tokenguard-check");
+    assert.equal(hook?.entry, "tokenguard check");
+    const config = read("pre-commit-config.yaml") as {
+      repos: { hooks: { id: string; entry: string; files?: string }[] }[];
+    };
+    const local = config.repos[0].hooks.find((h) => h.id === "tokenguard-check");
+    assert.match(local!.entry, /tokenguard check/);
+    for (const files of [hook!.files!, local!.files!]) {
+      const re = new RegExp(files);
+      for (const f of [
+        "index.ts",
+        "infra/index.ts",
+        "Pulumi.yaml",
+        "infra/Pulumi.prod.yaml",
+        "tokenguard.policy.yaml",
+        "lib/x.js",
+      ]) {
+        assert.ok(re.test(f), `${f} should trigger the hook`);
+      }
+      for (const f of ["README.md", "package.json", "docs/Pulumi.md"]) {
+        assert.ok(!re.test(f), `${f} should not trigger the hook`);
+      }
+    }
+  });
+});

@@ -1,0 +1,167 @@
+/**
+ * `tokenguard check` and the real `pulumi preview --policy-pack` (test/engine: Pulumi v3.274.1, our
+ * Node language host, the stand-in random and vault providers) report the same violations, (policy,
+ * level, urn) and message, on each example the engine can preview here.
+ *
+ * Not comparable here: programs with AWS resources (there is no AWS provider plugin on these
+ * machines, so the real preview stops at "no resource plugin 'pulumi-resource-aws'"). bad-tokens
+ * is therefore compared without its AWS section (derived from the example's own source); its AWS
+ * rules are covered by the offline check against the pack (test/check/verdict.test.ts).
+ */
+import { strict as assert } from "node:assert";
+import { existsSync, readFileSync } from "node:fs";
+import * as path from "node:path";
+import { runCheck } from "../../lib/check/check";
+import { engineBin, newStack, run, tempProgram, type Stack } from "./harness";
+
+const REPO = path.resolve(__dirname, "../..");
+const PACK = path.join(REPO, "policy-packs/tokenguard");
+const NOW = "2026-01-31T06:00:00Z";
+
+/** Violations as `policy [level] urn: message`, from preview's streamed JSON engine events. */
+async function previewViolations(bin: string, stack: Stack): Promise<string[]> {
+  const r = await run(
+    path.join(bin, "pulumi"),
+    ["preview", "--json", "--policy-pack", PACK, "--stack", stack.name, "--non-interactive"],
+    {
+      cwd: stack.dir,
+      // As if a user ran `pulumi preview` in the project directory (the pack resolves files there).
+      env: { ...stack.env, PWD: stack.dir, PULUMI_ENABLE_STREAMING_JSON_PREVIEW: "true" },
+      allowFail: true,
+      timeoutMs: 600_000,
+    },
+  );
+  const missing = /no resource plugin '([^']+)'/.exec(r.stdout + r.stderr);
+  if (missing) {
+    throw new Error(
+      `the real preview cannot run: ${missing[1]} is not in ${bin} (the stand-in providers come from test/engine/build.sh)`,
+    );
+  }
+  const out: string[] = [];
+  for (const line of r.stdout.split("\n")) {
+    if (!line.includes('"policyEvent"')) continue;
+    const e = (JSON.parse(line) as { policyEvent: Record<string, string> }).policyEvent;
+    const message = e.message.replace(/\n$/, "");
+    out.push(`${e.policyName} [${e.enforcementLevel}] ${e.resourceUrn}: ${message}`);
+  }
+  if (out.length === 0 && r.code !== 0) {
+    throw new Error(
+      `pulumi preview failed without a policy verdict:\n${r.stdout.slice(-3000)}\n${r.stderr.slice(-3000)}`,
+    );
+  }
+  return out.sort();
+}
+
+/** The same, from `tokenguard check` (description and message joined as the engine shows them). */
+async function checkViolations(stack: Stack): Promise<string[]> {
+  const result = await runCheck({ dir: stack.dir, stack: stack.name, policyPack: PACK });
+  return result.violations
+    .map((v) => {
+      const message =
+        v.message === v.description || v.message.startsWith("can't run policy")
+          ? v.message
+          : `${v.description}\n${v.message}`;
+      return `${v.policy} [${v.level}] ${v.urn}: ${message}`;
+    })
+    .sort();
+}
+
+function requirePlugins(bin: string, names: readonly string[]): void {
+  const missing = names.filter((n) => !existsSync(path.join(bin, `pulumi-resource-${n}`)));
+  if (missing.length) {
+    throw new Error(
+      `missing stand-in provider plugin(s) ${missing.map((n) => `pulumi-resource-${n}`).join(", ")} in ${bin}: test/engine/build.sh builds them (test/engine/providers)`,
+    );
+  }
+}
+
+describe("tokenguard check and pulumi preview --policy-pack agree", function () {
+  this.timeout(900_000);
+  let bin: string;
+  before(() => {
+    bin = engineBin();
+  });
+
+  async function compare(dir: string, plugins: readonly string[]): Promise<string[]> {
+    requirePlugins(bin, plugins);
+    const stack = await newStack(dir, { bin });
+    try {
+      await stack.setConfig("tokenguard:now", NOW);
+      const [preview, check] = [await previewViolations(bin, stack), await checkViolations(stack)];
+      assert.deepEqual(check, preview);
+      return check;
+    } finally {
+      await stack.cleanup();
+    }
+  }
+
+  it("a program with components only (runs without any provider plugin)", async () => {
+    const prog = await tempProgram({
+      "Pulumi.yaml":
+        "name: parity-components\nmain: index.ts\nruntime:\n  name: nodejs\n  options:\n    typescript: true\nconfig:\n  tokenguard:enforcement: advisory\n",
+      "index.ts": [
+        'import { ScopedToken, type ScopedTokenArgs } from "../../../../lib";',
+        'new ScopedToken("no-expiry", { backend: "random", scopes: ["orders:*"], rotation: { every: "30d", overlap: "1d" } } as unknown as ScopedTokenArgs);',
+        'new ScopedToken("vault-no-expiry", { backend: "vault", scopes: ["secret/data/ci/*:read"], rotation: { every: "30d", overlap: "1d" } } as unknown as ScopedTokenArgs);',
+        "",
+      ].join("\n"),
+    });
+    try {
+      const vs = await compare(prog.dir, []);
+      assert.ok(
+        vs.some((v) => v.startsWith("token-expiry-required [mandatory]")),
+        vs.join("\n"),
+      );
+    } finally {
+      await prog.remove();
+    }
+  });
+
+  it("the quickstart (root Pulumi.yaml)", async () => {
+    const vs = await compare(REPO, ["random"]);
+    assert.deepEqual(vs, []);
+  });
+
+  it("examples/vault-ci-token", async () => {
+    const vs = await compare(path.join(REPO, "examples/vault-ci-token"), ["vault"]);
+    assert.deepEqual(vs, []);
+  });
+
+  it("examples/bad-tokens without its AWS section", async () => {
+    const example = path.join(REPO, "examples/bad-tokens");
+    const source = readFileSync(path.join(example, "index.ts"), "utf8");
+    const start = source.indexOf("// aws-access-key-rotation");
+    const end = source.indexOf("// random-token-strength");
+    assert.ok(start > 0 && end > start, "examples/bad-tokens changed: update the AWS cut");
+    const variant = (source.slice(0, start) + source.slice(end))
+      .replace(/^import \* as aws from "@pulumi\/aws";\n/m, "")
+      .replace('from "../../lib"', 'from "../../../../lib"');
+    assert.doesNotMatch(variant, /\baws\./);
+    const prog = await tempProgram(
+      {
+        "Pulumi.yaml": readFileSync(path.join(example, "Pulumi.yaml"), "utf8"),
+        "index.ts": variant,
+      },
+      { name: "bad-tokens" },
+    );
+    try {
+      const vs = await compare(prog.dir, ["random", "vault"]);
+      for (const rule of [
+        "token-expiry-required",
+        "token-max-ttl",
+        "token-rotation-required",
+        "token-least-privilege",
+        "vault-token-must-expire",
+        "vault-no-root-policies",
+        "random-token-strength",
+      ]) {
+        assert.ok(
+          vs.some((v) => v.startsWith(`${rule} [mandatory]`)),
+          `${rule}:\n${vs.join("\n")}`,
+        );
+      }
+    } finally {
+      await prog.remove();
+    }
+  });
+});
