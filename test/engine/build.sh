@@ -13,6 +13,8 @@ set -euo pipefail
 
 PULUMI_VERSION=v3.274.1     # github.com/pulumi/pulumi/pkg/v3 (the CLI and engine)
 NODEJS_HOST_VERSION=0.1.0   # our own minimal pulumi-language-nodejs (go/pulumi-language-nodejs)
+VAULT_VERSION=v1.21.1       # github.com/hashicorp/vault, server and CLI (go/vault pins its api and sdk; see README)
+VAULT_BUILD_DATE=2025-11-18T21:04:32Z  # that tag's time, as the module proxy reports it
 MIN_GO=1.21                 # oldest go that can switch to the toolchain the wrappers name
 
 HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
@@ -45,14 +47,27 @@ if ! version_ge "$GO_LOCAL" "$GO_NEED"; then
 	esac
 fi
 
+# ---- the versions above must be the ones the wrapper modules build --------------------
+# check_pin WRAPPER MODULE VERSION
+check_pin() {
+	awk -v m="$2" -v v="$3" '($1 == m && $2 == v) || ($1 == "require" && $2 == m && $3 == v) { found = 1 } END { exit !found }' "$HERE/go/$1/go.mod" ||
+		die "go/$1/go.mod does not require $2 $3 (the version named in build.sh): update one of them."
+}
+check_pin pulumi github.com/pulumi/pulumi/pkg/v3 "$PULUMI_VERSION"
+check_pin pulumi-language-nodejs github.com/pulumi/pulumi/sdk/v3 "$PULUMI_VERSION"
+check_pin vault github.com/hashicorp/vault "$VAULT_VERSION"
+
 # ---- cache key --------------------------------------------------------------------------
 KEY="$(
 	{
-		echo "pulumi=$PULUMI_VERSION nodejs-host=$NODEJS_HOST_VERSION"
+		echo "pulumi=$PULUMI_VERSION nodejs-host=$NODEJS_HOST_VERSION vault=$VAULT_VERSION"
 		echo "$GO_VERSION_LINE"
 		sha256sum "$HERE/build.sh" | cut -d' ' -f1
 		(cd "$HERE/go" && find . -type f \( -name '*.go' -o -name 'go.mod' -o -name 'go.sum' \) | LC_ALL=C sort |
 			while read -r f; do printf '%s %s\n' "$f" "$(sha256sum "$f" | cut -d' ' -f1)"; done)
+		# the stand-in providers' sources (not their tests)
+		(cd "$HERE/providers" && find . -type f \( \( -name '*.ts' ! -name '*.test.ts' \) -o -name 'tsconfig.build.json' \) |
+			LC_ALL=C sort | while read -r f; do printf '%s %s\n' "$f" "$(sha256sum "$f" | cut -d' ' -f1)"; done)
 	} | sha256sum | cut -c1-16
 )"
 OUT="$CACHE_ROOT/$KEY"
@@ -135,15 +150,59 @@ build_go pulumi pulumi github.com/pulumi/pulumi/pkg/v3/cmd/pulumi osusergo,grpcn
 build_go pulumi-language-nodejs pulumi-language-nodejs . "" \
 	"-s -w -X main.version=$NODEJS_HOST_VERSION"
 
+# A real Vault server for the tests (vault server -dev). The version string comes from the
+# VERSION file embedded in the module; the build date is set as upstream's build does (left
+# empty, Vault makes up one a year before the current time).
+build_go vault vault github.com/hashicorp/vault "" \
+	"-s -w -X github.com/hashicorp/vault/version.BuildDate=$VAULT_BUILD_DATE"
+
 # Dynamic providers (pulumi.dynamic.Resource) run through this plugin name; it starts the
-# provider script shipped in the program's own @pulumi/pulumi.
+# provider script shipped in the program's own @pulumi/pulumi, resolved from the plugin's
+# working directory (the program's) upward, so programs in subfolders (examples/<x>/, whose
+# node_modules are at the repository root) work too. argv is passed through unchanged.
 write_script pulumi-resource-pulumi-nodejs '#!/bin/sh
-exec node ./node_modules/@pulumi/pulumi/cmd/dynamic-provider "$@"'
+exec node -e '"'"'const m = require.resolve("@pulumi/pulumi/cmd/dynamic-provider", { paths: [process.cwd()] }); process.argv.splice(1, 0, m); require(m);'"'"' -- "$@"'
+
+# Stand-in providers for random and vault (test/engine/providers, TypeScript): the proxy refuses
+# the real provider modules (README). Compiled once per cache key with the project's own tsc;
+# the launchers run them with the node on PATH. They load gRPC from the program's @pulumi/pulumi.
+build_standins() {
+	local out="$BIN/stand-ins" root tsc start
+	if [ -f "$out/.built" ]; then
+		log "stand-in providers: cached"
+		return 0
+	fi
+	root="$(cd "$HERE/../.." && pwd)"
+	tsc="$root/node_modules/typescript/bin/tsc"
+	command -v node >/dev/null 2>&1 || die "'node' is not on PATH: the stand-in providers need Node.js (source .ci/ensure-node.sh)."
+	[ -f "$tsc" ] || die "no TypeScript compiler at $tsc: install the project's npm packages first (npm ci, or npm run setup)."
+	WORK="$(mktemp -d "$OUT/work.XXXXXX")"
+	start=$SECONDS
+	if ! node "$tsc" -p "$HERE/providers/tsconfig.build.json" --outDir "$WORK/stand-ins" >"$WORK/build.log" 2>&1; then
+		tail -n 40 "$WORK/build.log" >&2
+		die "stand-in providers: tsc failed (log above)"
+	fi
+	touch "$WORK/stand-ins/.built"
+	rm -rf "$out"
+	mv "$WORK/stand-ins" "$out"
+	rm -rf "$WORK"
+	WORK=""
+	log "stand-in providers: compiled in $((SECONDS - start))s"
+}
+build_standins
+write_script pulumi-resource-random '#!/bin/sh
+exec node "$(dirname "$0")/stand-ins/random.js" "$@"'
+write_script pulumi-resource-vault '#!/bin/sh
+exec node "$(dirname "$0")/stand-ins/vault.js" "$@"'
+write_script pulumi-resource-aws '#!/bin/sh
+exec node "$(dirname "$0")/stand-ins/aws.js" "$@"'
 
 cat >"$OUT/VERSIONS" <<EOF
 pulumi $PULUMI_VERSION (github.com/pulumi/pulumi/pkg/v3)
 pulumi-language-nodejs $NODEJS_HOST_VERSION (tokenguard test/engine/go/pulumi-language-nodejs, sdk/v3 $PULUMI_VERSION)
 pulumi-resource-pulumi-nodejs (launcher script for dynamic providers)
+pulumi-resource-random 4.21.2, pulumi-resource-vault 7.8.0 (stand-ins: tokenguard test/engine/providers, compiled to stand-ins/)
+vault $VAULT_VERSION (github.com/hashicorp/vault; api, sdk and api/auth/* pinned in tokenguard test/engine/go/vault)
 built with: $GO_VERSION_LINE
 EOF
 
