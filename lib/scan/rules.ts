@@ -524,7 +524,7 @@ export const SCAN_RULES: readonly ScanRule[] = [
         // Starts at the credential word (a literal scan is fast); the rest of the name is read
         // backwards from there by the validator.
         pattern:
-          /(?<tail>(?:token|secret|passw(?:or)?d|pwd|pass|passphrase|credentials?|key|pat)[A-Za-z0-9_]*)["'\]]?[ \t]*(?:=|:=|:|=>)[ \t]*(?<quote>["'`]?)(?<secret>[^\s"'`]{8,256})\k<quote>/gi,
+          /(?<tail>(?:token|secret|passw(?:or)?d|pwd|pass|passphrase|credentials?|key|pat)[A-Za-z0-9_]*)["'\]]?[ \t]*(?:=|:=|:(?!:)|=>)[ \t]*(?<quote>["'`]?)(?<secret>[^\s"'`]{8,256})\k<quote>/gi,
         keywords: ["token", "secret", "pass", "pwd", "credential", "key", "pat"],
         validate: (secret, ctx) => {
           let head = ctx.matchStart;

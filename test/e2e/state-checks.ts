@@ -33,8 +33,12 @@ export async function assertNoPlaintextTokens(
   assertAbsent(outputs.stdout, values, "pulumi stack output --json");
   const parsed = parseStackExport(exported.stdout, "export.json");
   const findings = await scanStackExport(parsed, { file: "export.json", text: exported.stdout });
+  // Name the property at each finding (the key on that line), never its value.
+  const lines = exported.stdout.split("\n");
   assert.deepEqual(
-    findings.map((f) => `${f.rule} ${f.file}:${f.line}`),
+    findings.map(
+      (f) => `${f.rule} line ${f.line}: ${(lines[f.line - 1] ?? "").split(":")[0].trim()}`,
+    ),
     [],
     "tokenguard scan --stack-export finds plaintext credentials in the state",
   );

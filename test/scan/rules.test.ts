@@ -102,6 +102,15 @@ describe("scan: detectors", () => {
     assert.equal((await detect(`apiToken = "${value}"\n`, "src/app.ts")).length, 1);
   });
 
+  it("generic: Pulumi URNs are not assignments (`…-token::type::name` seen in real state)", async () => {
+    for (const urn of [
+      "urn:pulumi:e2e-3fa9c1d2::tokenguard-vault-ci-token::tokenguard:index:ScopedToken::ci-deploy",
+      "urn:pulumi:prod::api-token::tokenguard:index:ScopedToken$random:index/randomPassword:RandomPassword::api-token-g3",
+    ]) {
+      assert.deepEqual(await detect(`tokenUrn: ${urn}`, "state.yaml"), [], urn);
+    }
+  });
+
   it("URL passwords: reported, unless a placeholder, a reference or the user name again", async () => {
     const pw = m.password();
     assert.equal((await detect(`u=redis://:${pw}@cache:6379\n`, "x.env")).length, 1);
