@@ -62,7 +62,7 @@ describe("ScopedToken", () => {
         policy:
           '# tokenguard ScopedToken "ci": generated, do not edit\n' +
           'path "secret/data/ci/*" {\n  capabilities = ["read", "list"]\n}\n\n' +
-          'path "secret/data/shared/config" {\n  capabilities = ["read"]\n}\n',
+          'path "secret/data/shared/config" {\n  capabilities = ["read"]\n}',
       });
       assert.deepEqual(kids[1].inputs, {
         policies: ["tokenguard-tgtest-unit-ci"],
@@ -107,7 +107,7 @@ describe("ScopedToken", () => {
         '# tokenguard ScopedToken "m": generated, do not edit\n' +
           'path "kv/data/a" {\n  capabilities = ["read", "update"]\n}\n\n' +
           'path "kv/metadata/a" {\n  capabilities = ["list"]\n}\n\n' +
-          'path "transit/encrypt/app" {\n  capabilities = ["update"]\n}\n',
+          'path "transit/encrypt/app" {\n  capabilities = ["update"]\n}',
       );
       assert.doesNotMatch(String(children()[0].inputs.policy), /sudo|root|path "\*"/);
     });

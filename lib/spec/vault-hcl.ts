@@ -15,7 +15,8 @@ export function renderVaultPolicy(scopes: readonly VaultScope[], header?: string
     const list = [...caps].sort((a, b) => (ORDER.get(a) ?? 99) - (ORDER.get(b) ?? 99));
     return `path ${JSON.stringify(path)} {\n  capabilities = [${list.map((c) => JSON.stringify(c)).join(", ")}]\n}\n`;
   });
-  return (header ? `# ${header.replace(/\n/g, " ")}\n` : "") + blocks.join("\n");
+  // No trailing newline: Vault stores documents without one, so a refresh finds no difference.
+  return ((header ? `# ${header.replace(/\n/g, " ")}\n` : "") + blocks.join("\n")).trimEnd();
 }
 
 // ------------------------------------------------------------------------------- reading documents
