@@ -3,7 +3,6 @@
  * rotation as typed properties. The schedule is a pure function of the spec and the clock; each
  * live generation is its own child (`<name>-g<n>`), so a new one exists before the old one goes.
  */
-import { existsSync } from "node:fs";
 import * as path from "node:path";
 import * as pulumi from "@pulumi/pulumi";
 import { backendArgProblems, startBackend, type BackendOptions } from "./backends";
@@ -20,7 +19,12 @@ import { formatDuration } from "./spec/duration";
 import { jitteredAnchor, liveSet, type Generation } from "./rotation/schedule";
 import { TOKEN_RULES, type Finding } from "./rules/catalog";
 import { judgeToken, lifetimeOf, type Lifetime } from "./rules/token-rules";
-import { DEFAULT_POLICY, loadPolicyFile, POLICY_FILE_NAME, type Policy } from "./spec/policy-file";
+import {
+  DEFAULT_POLICY,
+  findProjectPolicyFile,
+  loadPolicyFile,
+  type Policy,
+} from "./spec/policy-file";
 import {
   parseTokenSpec,
   TokenSpecError,
@@ -143,10 +147,13 @@ function refusal(name: string, problems: readonly string[]): pulumi.ResourceErro
 
 const policyCache = new Map<string, Policy>();
 
-/** The policy judging a token: explicit path, then `tokenguard:policyFile`, then the project file. */
+/**
+ * The policy judging a token: explicit path, then `tokenguard:policyFile`, then the project's
+ * `tokenguard.policy.yaml` (see findProjectPolicyFile), then the built-in defaults.
+ */
 export function resolvePolicyFor(explicit: string | undefined): Policy {
   const configured = explicit ?? new pulumi.Config("tokenguard").get("policyFile");
-  const file = configured ?? (existsSync(POLICY_FILE_NAME) ? POLICY_FILE_NAME : undefined);
+  const file = configured ?? findProjectPolicyFile(process.cwd());
   if (file === undefined) return DEFAULT_POLICY;
   const full = path.resolve(file);
   let policy = policyCache.get(full);

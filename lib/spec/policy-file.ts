@@ -2,7 +2,8 @@
  * `tokenguard.policy.yaml`: the one source of truth for what tokens may be, read by the
  * ScopedToken component (fail fast in the program) and by the policy pack (at preview).
  */
-import { readFileSync } from "node:fs";
+import { existsSync, readFileSync } from "node:fs";
+import * as path from "node:path";
 import { z } from "zod";
 import { parse as parseYaml, YAMLParseError } from "yaml";
 import { BACKENDS, type Backend } from "./scopes";
@@ -193,4 +194,19 @@ export function loadPolicyFile(path: string): Policy {
     ]);
   }
   return parsePolicyText(text, path);
+}
+
+/**
+ * The project's policy file: `tokenguard.policy.yaml` in `startDir` or a directory above it, up to
+ * the project root (the directory holding Pulumi.yaml) or the repository root, whichever comes
+ * first. The component starts from the program's directory, the policy pack from the directory
+ * `pulumi` runs in; both find the file beside Pulumi.yaml (or beside the program).
+ */
+export function findProjectPolicyFile(startDir: string): string | undefined {
+  for (let dir = path.resolve(startDir); ; dir = path.dirname(dir)) {
+    const candidate = path.join(dir, POLICY_FILE_NAME);
+    if (existsSync(candidate)) return candidate;
+    const isRoot = ["Pulumi.yaml", "Pulumi.yml", ".git"].some((f) => existsSync(path.join(dir, f)));
+    if (isRoot || path.dirname(dir) === dir) return undefined;
+  }
 }

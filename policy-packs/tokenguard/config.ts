@@ -5,20 +5,19 @@
  *   1. pack config `policy`: the policy file's content inline (an object, validated as the file is);
  *   2. pack config `policyFile`: a path;
  *   3. stack config `tokenguard:policyFile`, the setting the ScopedToken component reads too;
- *   4. `tokenguard.policy.yaml` in the project directory, when it exists;
+ *   4. `tokenguard.policy.yaml` found from PWD up to the project root (findProjectPolicyFile);
  *   5. the built-in defaults.
  * The engine starts the pack in the pack's own directory, so relative paths (2, 3) and the project
  * file (4) resolve against env PWD: the directory `pulumi` was started from, which the engine passes
  * through. Run pulumi from the project directory, or give an absolute path.
  */
-import { existsSync } from "node:fs";
 import * as path from "node:path";
 import type { Policy as PackPolicy, PolicyConfigSchema } from "@pulumi/policy";
 import { RULES, type RuleName } from "../../lib/rules/catalog";
 import {
   DEFAULT_POLICY,
+  findProjectPolicyFile,
   loadPolicyFile,
-  POLICY_FILE_NAME,
   resolvePolicy,
   type Policy,
 } from "../../lib/spec/policy-file";
@@ -109,9 +108,7 @@ export function policyFor(config: PolicySourceConfig): Policy {
   else {
     const fromStack = stackPolicyFile();
     if (fromStack) file = resolvePath(fromStack, "stack config tokenguard:policyFile");
-    else if (process.env.PWD && existsSync(path.join(process.env.PWD, POLICY_FILE_NAME))) {
-      file = path.join(process.env.PWD, POLICY_FILE_NAME);
-    }
+    else if (process.env.PWD) file = findProjectPolicyFile(process.env.PWD);
   }
   if (file === undefined) return DEFAULT_POLICY;
   let policy = cache.get(file);
