@@ -12,10 +12,9 @@ import { spawnSync } from "node:child_process";
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
+import { compiledLib, OUT, ROOT } from "../lib/build";
 import { generateBenchCorpus, type BenchCorpus } from "./generate";
 
-const ROOT = path.resolve(__dirname, "..", "..");
-const OUT = path.join(ROOT, "bench", "out");
 const CACHE = path.join(os.homedir(), ".cache", "tokenguard-bench");
 const GITLEAKS_MODULE = "github.com/zricethezav/gitleaks/v8";
 const GITLEAKS_VERSION = "v8.30.1";
@@ -34,6 +33,9 @@ interface Tool {
   readonly run: (dir: string, report: string) => Hit[];
 }
 
+/** The longest any one command may run (installs and scans alike); set by measureScan. */
+let limitMs = 30 * 60_000;
+
 function sh(
   cmd: string,
   args: readonly string[],
@@ -44,7 +46,12 @@ function sh(
     env: opts.env ?? process.env,
     encoding: "utf8",
     maxBuffer: 1024 * 1024 * 1024,
+    timeout: limitMs,
+    killSignal: "SIGKILL",
   });
+  if ((r.error as NodeJS.ErrnoException | undefined)?.code === "ETIMEDOUT") {
+    throw new Error(`${path.basename(cmd)}: stopped at the ${limitMs / 60_000}-minute limit`);
+  }
   if (r.error) throw new Error(`${cmd}: ${r.error.message}`);
   return r;
 }
@@ -65,22 +72,18 @@ const tokenguard: Tool = {
   name: "tokenguard",
   prepare: () => JSON.parse(readFileSync(path.join(ROOT, "package.json"), "utf8")).version,
   run: (dir, report) => {
+    // The compiled CLI, as users run it (built fresh from the working tree: bench/lib/build).
     const r = sh(
       process.execPath,
       [
-        "-r",
-        require.resolve("ts-node/register/transpile-only"),
-        path.join(ROOT, "lib/cli/main.ts"),
+        path.join(compiledLib(), "cli", "main.js"),
         "scan",
         "--format",
         "json",
         "--no-progress",
         ".",
       ],
-      {
-        cwd: dir,
-        env: { ...process.env, TS_NODE_PROJECT: path.join(ROOT, "tsconfig.json") },
-      },
+      { cwd: dir },
     );
     must(r, "tokenguard scan", [0, 1]);
     writeFileSync(report, r.stdout);
@@ -224,7 +227,7 @@ const detectSecrets: Tool = {
   },
 };
 
-interface Row {
+export interface Row {
   tool: string;
   version?: string;
   unavailable?: string;
@@ -304,24 +307,44 @@ function markdown(corpus: BenchCorpus, rows: readonly Row[], repeat: number): st
   return lines.join("\n");
 }
 
-function main(): void {
-  const mb = Number(process.env.BENCH_SCAN_MB ?? 100);
-  const copies = Number(process.env.BENCH_SCAN_COPIES ?? 40);
-  const wanted = (
-    process.env.BENCH_SCAN_TOOLS ?? "tokenguard,secretlint,gitleaks,detect-secrets"
-  ).split(",");
+export interface ScanOptions {
+  /** Corpus size, MiB. */
+  readonly mb: number;
+  /** Planted and look-alike corpus copies spread through it. */
+  readonly copies: number;
+  readonly tools: readonly string[];
+  /** Rounds; tools take turns each round and the fastest round counts (the machine is shared). */
+  readonly repeat: number;
+  /** Fewer rounds for slow tools, by name (detect-secrets takes minutes per 100 MB). */
+  readonly maxRounds?: Readonly<Record<string, number>>;
+  /** The longest one command may run; a tool stopped there is reported unavailable. @default 30 min */
+  readonly timeoutMs?: number;
+  readonly log?: (line: string) => void;
+}
+
+export interface ScanResult {
+  readonly corpus: { readonly bytes: number; readonly files: number; readonly planted: number };
+  readonly repeat: number;
+  readonly rows: readonly Row[];
+  /** The markdown tables (speed and recall, recall by class). */
+  readonly markdown: string;
+}
+
+export function measureScan(opts: ScanOptions): ScanResult {
+  limitMs = opts.timeoutMs ?? 30 * 60_000;
+  const log = opts.log ?? ((line: string) => process.stderr.write(`${line}\n`));
   mkdirSync(OUT, { recursive: true });
   // Outside any git repository: tokenguard honours .gitignore, and this repo ignores bench/out.
   const dir = path.join(CACHE, "scan-corpus");
-  process.stderr.write(`generating ${mb} MB corpus in ${dir}\n`);
-  const corpus = generateBenchCorpus(dir, mb * 1024 * 1024, copies);
-  process.stderr.write(
-    `corpus: ${(corpus.bytes / 1e6).toFixed(1)} MB, ${corpus.files} files, ${corpus.planted.length} planted\n`,
+  log(`generating ${opts.mb} MB corpus in ${dir}`);
+  const corpus = generateBenchCorpus(dir, opts.mb * 1024 * 1024, opts.copies);
+  log(
+    `corpus: ${(corpus.bytes / 1e6).toFixed(1)} MB, ${corpus.files} files, ${corpus.planted.length} planted`,
   );
 
-  const repeat = Math.max(1, Number(process.env.BENCH_SCAN_REPEAT ?? 1));
+  const repeat = Math.max(1, opts.repeat);
   const tools = [tokenguard, secretlint, gitleaks, detectSecrets].filter((t) =>
-    wanted.includes(t.name),
+    opts.tools.includes(t.name),
   );
   const rows = new Map<string, Row>();
   for (const tool of tools) {
@@ -329,14 +352,14 @@ function main(): void {
       rows.set(tool.name, { tool: tool.name, version: tool.prepare() });
     } catch (e) {
       rows.set(tool.name, { tool: tool.name, unavailable: (e as Error).message });
-      process.stderr.write(`${tool.name}: unavailable (${(e as Error).message})\n`);
+      log(`${tool.name}: unavailable (${(e as Error).message})`);
     }
   }
   for (let round = 1; round <= repeat; round++) {
     for (const tool of tools) {
       const row = rows.get(tool.name)!;
-      if (row.unavailable) continue;
-      process.stderr.write(`round ${round}: ${tool.name} ${row.version}: scanning...\n`);
+      if (row.unavailable || round > (opts.maxRounds?.[tool.name] ?? repeat)) continue;
+      log(`round ${round}: ${tool.name} ${row.version}: scanning...`);
       const started = process.hrtime.bigint();
       let hits: Hit[];
       try {
@@ -356,24 +379,30 @@ function main(): void {
           ...s,
         });
       }
-      process.stderr.write(`${tool.name}: ${seconds.toFixed(1)}s\n`);
+      log(`${tool.name}: ${seconds.toFixed(1)}s`);
     }
   }
-  const md = markdown(corpus, [...rows.values()], repeat);
-  writeFileSync(
-    path.join(OUT, "scan-bench.json"),
-    JSON.stringify(
-      {
-        corpus: { bytes: corpus.bytes, files: corpus.files, planted: corpus.planted.length },
-        repeat,
-        rows: [...rows.values()],
-      },
-      null,
-      2,
+  return {
+    corpus: { bytes: corpus.bytes, files: corpus.files, planted: corpus.planted.length },
+    repeat,
+    rows: [...rows.values()],
+    markdown: markdown(corpus, [...rows.values()], repeat),
+  };
+}
+
+function main(): void {
+  const result = measureScan({
+    mb: Number(process.env.BENCH_SCAN_MB ?? 100),
+    copies: Number(process.env.BENCH_SCAN_COPIES ?? 40),
+    tools: (process.env.BENCH_SCAN_TOOLS ?? "tokenguard,secretlint,gitleaks,detect-secrets").split(
+      ",",
     ),
-  );
+    repeat: Number(process.env.BENCH_SCAN_REPEAT ?? 1),
+  });
+  const { markdown: md, ...doc } = result;
+  writeFileSync(path.join(OUT, "scan-bench.json"), JSON.stringify(doc, null, 2));
   writeFileSync(path.join(OUT, "scan-bench.md"), `${md}\n`);
   process.stdout.write(`${md}\n`);
 }
 
-main();
+if (require.main === module) main();

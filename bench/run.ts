@@ -1,0 +1,167 @@
+/**
+ * `npm run bench`: every benchmark, one command. Writes the raw results to bench/out/ (not
+ * committed) and bench/BENCHMARKS.md plus bench/time-vs-n.svg (committed).
+ *
+ *   npm run bench                      program cost, preview/check, scan: long (about 2 h on 2 cores)
+ *   npm run bench -- --quick           small sizes, one round, a 10 MB scan corpus: minutes
+ *   npm run bench -- --only engine     one or more of program, engine, scan (others kept from
+ *                                      the last run's bench/out/results.json)
+ *   npm run bench -- --report          re-render BENCHMARKS.md and the chart from results.json
+ *   --limit-minutes 15                 per run: larger sizes predicted to pass it are skipped,
+ *                                      and any run reaching it is stopped
+ *
+ * Never part of `npm test`. The engine comes from test/engine/build.sh (or TOKENGUARD_ENGINE_BIN).
+ */
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import * as path from "node:path";
+import { parseArgs } from "node:util";
+import { measureEngine } from "./check/run";
+import { OUT, ROOT } from "./lib/build";
+import { finish, machine } from "./lib/machine";
+import { renderChart, renderMarkdown, type BenchResults } from "./lib/report";
+import { measurePrograms } from "./program/run";
+import { measureScan } from "./scan/run";
+
+export const SUITES = ["program", "engine", "scan"] as const;
+type Suite = (typeof SUITES)[number];
+
+const BENCH = path.join(ROOT, "bench");
+const RESULTS = path.join(OUT, "results.json");
+
+export interface Plan {
+  readonly suites: readonly Suite[];
+  readonly quick: boolean;
+  readonly reportOnly: boolean;
+  readonly limitMinutes: number;
+  readonly programSizes: readonly number[];
+  readonly engineSizes: readonly number[];
+  /** Rounds of the program-cost points at a size. */
+  readonly rounds: (n: number) => number;
+  /** Rounds of the preview/check runs: more, as a preview's wall-clock time is the noisiest. */
+  readonly engineRounds: (n: number) => number;
+  readonly scanMb: number;
+  readonly scanRepeat: number;
+}
+
+/** What to run, from the command line. Bad flags throw, naming the flag and the fix. */
+export function plan(argv: readonly string[]): Plan {
+  const { values } = parseArgs({
+    args: [...argv],
+    options: {
+      quick: { type: "boolean", default: false },
+      only: { type: "string" },
+      report: { type: "boolean", default: false },
+      "limit-minutes": { type: "string", default: "15" },
+      rounds: { type: "string" },
+    },
+    strict: true,
+  });
+  const suites = values.only ? values.only.split(",").map((s) => s.trim()) : [...SUITES];
+  const unknown = suites.filter((s) => !(SUITES as readonly string[]).includes(s));
+  if (unknown.length) {
+    throw new Error(`--only: "${unknown.join(", ")}" is not one of ${SUITES.join(", ")}`);
+  }
+  const limitMinutes = Number(values["limit-minutes"]);
+  if (!(limitMinutes > 0)) {
+    throw new Error(`--limit-minutes: "${values["limit-minutes"]}" is not a positive number`);
+  }
+  const forcedRounds = values.rounds === undefined ? undefined : Number(values.rounds);
+  if (forcedRounds !== undefined && !(Number.isInteger(forcedRounds) && forcedRounds >= 1)) {
+    throw new Error(`--rounds: "${values.rounds}" is not a whole number >= 1`);
+  }
+  const quick = values.quick ?? false;
+  return {
+    suites: suites as Suite[],
+    quick,
+    reportOnly: values.report ?? false,
+    limitMinutes,
+    programSizes: quick ? [10, 100, 1000] : [10, 100, 1000, 10000],
+    engineSizes: quick ? [10, 100] : [10, 100, 1000, 10000],
+    // Three rounds where a round is cheap; the 10,000-token runs take minutes each.
+    rounds: (n) => forcedRounds ?? (quick ? 1 : n >= 10000 ? 1 : 3),
+    engineRounds: (n) => forcedRounds ?? (quick ? 1 : n >= 10000 ? 1 : 5),
+    scanMb: quick ? 10 : 100,
+    scanRepeat: forcedRounds ?? (quick ? 1 : 3),
+  };
+}
+
+function loadPrevious(): Partial<BenchResults> {
+  if (!existsSync(RESULTS)) return {};
+  return JSON.parse(readFileSync(RESULTS, "utf8")) as Partial<BenchResults>;
+}
+
+function write(results: BenchResults): void {
+  mkdirSync(OUT, { recursive: true });
+  writeFileSync(RESULTS, `${JSON.stringify(results, null, 2)}\n`);
+  const fixesFile = path.join(BENCH, "fixes.md");
+  const fixes = existsSync(fixesFile) ? readFileSync(fixesFile, "utf8") : undefined;
+  writeFileSync(path.join(BENCH, "BENCHMARKS.md"), renderMarkdown(results, fixes));
+  writeFileSync(path.join(BENCH, "time-vs-n.svg"), renderChart(results));
+}
+
+async function main(): Promise<void> {
+  const p = plan(process.argv.slice(2));
+  const log = (line: string) => process.stderr.write(`[bench] ${line}\n`);
+  const previous = loadPrevious();
+  if (p.reportOnly) {
+    if (!previous.machine) throw new Error(`${RESULTS} is missing: run \`npm run bench\` first`);
+    write(previous as BenchResults);
+    log("BENCHMARKS.md and time-vs-n.svg re-rendered from bench/out/results.json");
+    return;
+  }
+  const started = machine();
+  const command = `npm run bench${process.argv.length > 2 ? ` -- ${process.argv.slice(2).join(" ")}` : ""}`;
+  let results: BenchResults = { ...previous, machine: started, command };
+  const checkpoint = () => write({ ...results, machine: finish(started) });
+
+  if (p.suites.includes("program")) {
+    log(`program cost: N = ${p.programSizes.join(", ")}`);
+    results = {
+      ...results,
+      program: await measurePrograms({
+        sizes: p.programSizes,
+        rounds: p.rounds,
+        limitMinutes: p.limitMinutes,
+        log,
+      }),
+    };
+    checkpoint();
+  }
+  if (p.suites.includes("engine")) {
+    log(`preview and check: N = ${p.engineSizes.join(", ")}`);
+    results = {
+      ...results,
+      engine: await measureEngine({
+        sizes: p.engineSizes,
+        rounds: p.engineRounds,
+        limitMinutes: p.limitMinutes,
+        log,
+      }),
+    };
+    checkpoint();
+  }
+  if (p.suites.includes("scan")) {
+    log(`scan: ${p.scanMb} MB corpus`);
+    const scan = measureScan({
+      mb: p.scanMb,
+      copies: p.quick ? 4 : 40,
+      tools: ["tokenguard", "secretlint", "gitleaks", "detect-secrets"],
+      repeat: p.scanRepeat,
+      // detect-secrets needs about 20 minutes per 100 MB here: one round.
+      maxRounds: { "detect-secrets": 1 },
+      timeoutMs: Math.max(p.limitMinutes, 30) * 60_000,
+      log,
+    });
+    results = { ...results, scan: { markdown: scan.markdown, repeat: scan.repeat } };
+  }
+  results = { ...results, machine: finish(started) };
+  write(results);
+  log("wrote bench/BENCHMARKS.md, bench/time-vs-n.svg and bench/out/results.json");
+}
+
+if (require.main === module) {
+  main().catch((e: unknown) => {
+    process.stderr.write(`[bench] ${e instanceof Error ? e.message : String(e)}\n`);
+    process.exitCode = 1;
+  });
+}
