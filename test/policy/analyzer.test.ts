@@ -12,6 +12,7 @@ import { RAW_RULES, RULES, TOKEN_RULES } from "../../lib/rules/catalog";
 import { SCOPED_TOKEN_TYPE } from "../../lib/rules/ownership";
 import { PROJECT, STACK } from "../helpers/mocks";
 import { PACK_DIR } from "./harness";
+import { goodSummary } from "../helpers/fixtures";
 
 const ROOT = path.resolve(__dirname, "../..");
 const STACK_POLICIES = [
@@ -20,17 +21,7 @@ const STACK_POLICIES = [
   "aws-secret-rotation",
 ];
 
-const summary = (overrides: Record<string, unknown> = {}) => ({
-  name: "ci",
-  backend: "vault",
-  scopes: ["secret/data/ci/*:read,list"],
-  ttl: "31d",
-  rotation: { every: "30d", overlap: "1d" },
-  owner: "team-platform",
-  purpose: "CI deploy pipeline",
-  generation: 3,
-  ...overrides,
-});
+const summary = goodSummary;
 
 /**
  * Runs a project's program in a fresh process under the mocks (lib/check, the one capture

@@ -6,23 +6,9 @@ import { TOKEN_RULES, type TokenRule } from "../../lib/rules/catalog";
 import { SCOPED_TOKEN_TYPE } from "../../lib/rules/ownership";
 import { tokenPolicies } from "../../policy-packs/tokenguard/token";
 import { runResource, UNKNOWN, type Outcome } from "./harness";
+import { goodSummary } from "../helpers/fixtures";
 
-/** A ScopedToken summary (the args it gives super()) every rule accepts; each case mutates one field. */
-function summary(overrides: Record<string, unknown> = {}): Record<string, unknown> {
-  return {
-    name: "ci",
-    backend: "vault",
-    scopes: ["secret/data/ci/*:read,list"],
-    ttl: "31d",
-    rotation: { every: "30d", overlap: "1d" },
-    owner: "team-platform",
-    purpose: "CI deploy pipeline",
-    generation: 3,
-    rotatesAt: "2026-02-01T00:00:00Z",
-    expiresAt: "2026-02-02T00:00:00Z",
-    ...overrides,
-  };
-}
+const summary = goodSummary;
 
 const policy = (name: TokenRule) => {
   const p = tokenPolicies.find((x) => x.name === name);

@@ -3,20 +3,9 @@ import { judgeToken, lifetimeOf } from "../../lib/rules/token-rules";
 import { TOKEN_RULES } from "../../lib/rules/catalog";
 import { DEFAULT_POLICY, parsePolicyText, resolvePolicy } from "../../lib/spec/policy-file";
 import { parseTokenSpec, type TokenDeclaration } from "../../lib/spec/token";
+import { goodToken } from "../helpers/fixtures";
 
-/** A token every rule accepts; each case mutates one field. */
-function good(overrides: Partial<TokenDeclaration> = {}): TokenDeclaration {
-  return {
-    name: "ci",
-    backend: "vault",
-    scopes: ["secret/data/ci/*:read,list"],
-    ttl: "31d",
-    rotation: { every: "30d", overlap: "1d" },
-    owner: "team-platform",
-    purpose: "CI deploy pipeline",
-    ...overrides,
-  };
-}
+const good = goodToken;
 
 function judge(decl: TokenDeclaration, policy = DEFAULT_POLICY) {
   return judgeToken(parseTokenSpec(decl), policy);
