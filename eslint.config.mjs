@@ -11,6 +11,7 @@ export default tseslint.config(
       "**/node_modules/**",
       "bench/out/**",
       "test/engine/go/**",
+      "**/.tmp-*/**",
     ],
   },
   js.configs.recommended,
