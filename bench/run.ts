@@ -9,6 +9,8 @@
  *   npm run bench -- --report          re-render BENCHMARKS.md and the chart from results.json
  *   --limit-minutes 15                 per run: larger sizes predicted to pass it are skipped,
  *                                      and any run reaching it is stopped
+ *   --sizes 1000 --rounds 5            re-measure some sizes (of program and engine); the other
+ *                                      sizes' rows are kept from the last run
  *
  * Never part of `npm test`. The engine comes from test/engine/build.sh (or TOKENGUARD_ENGINE_BIN).
  */
@@ -53,6 +55,7 @@ export function plan(argv: readonly string[]): Plan {
       report: { type: "boolean", default: false },
       "limit-minutes": { type: "string", default: "15" },
       rounds: { type: "string" },
+      sizes: { type: "string" },
     },
     strict: true,
   });
@@ -69,20 +72,37 @@ export function plan(argv: readonly string[]): Plan {
   if (forcedRounds !== undefined && !(Number.isInteger(forcedRounds) && forcedRounds >= 1)) {
     throw new Error(`--rounds: "${values.rounds}" is not a whole number >= 1`);
   }
+  const sizes = values.sizes?.split(",").map((x) => Number(x.trim()));
+  if (sizes && !sizes.every((n) => Number.isInteger(n) && n >= 1)) {
+    throw new Error(
+      `--sizes: "${values.sizes}" is not a comma-separated list of whole numbers >= 1`,
+    );
+  }
   const quick = values.quick ?? false;
   return {
     suites: suites as Suite[],
     quick,
     reportOnly: values.report ?? false,
     limitMinutes,
-    programSizes: quick ? [10, 100, 1000] : [10, 100, 1000, 10000],
-    engineSizes: quick ? [10, 100] : [10, 100, 1000, 10000],
+    programSizes: sizes ?? (quick ? [10, 100, 1000] : [10, 100, 1000, 10000]),
+    engineSizes: sizes ?? (quick ? [10, 100] : [10, 100, 1000, 10000]),
     // Three rounds where a round is cheap; the 10,000-token runs take minutes each.
     rounds: (n) => forcedRounds ?? (quick ? 1 : n >= 10000 ? 1 : 3),
     engineRounds: (n) => forcedRounds ?? (quick ? 1 : n >= 10000 ? 1 : 5),
     scanMb: quick ? 10 : 100,
     scanRepeat: forcedRounds ?? (quick ? 1 : 3),
   };
+}
+
+/** `next`, plus the items of `previous` at sizes `next` did not measure, ordered by size. */
+export function mergeBySize<T>(
+  previous: readonly T[] | undefined,
+  next: readonly T[],
+  sizeOf: (item: T) => number,
+): T[] {
+  const measured = new Set(next.map(sizeOf));
+  const kept = (previous ?? []).filter((r) => !measured.has(sizeOf(r)));
+  return [...kept, ...next].sort((a, b) => sizeOf(a) - sizeOf(b));
 }
 
 function loadPrevious(): Partial<BenchResults> {
@@ -116,28 +136,27 @@ async function main(): Promise<void> {
 
   if (p.suites.includes("program")) {
     log(`program cost: N = ${p.programSizes.join(", ")}`);
-    results = {
-      ...results,
-      program: await measurePrograms({
-        sizes: p.programSizes,
-        rounds: p.rounds,
-        limitMinutes: p.limitMinutes,
-        log,
-      }),
-    };
+    const program = await measurePrograms({
+      sizes: p.programSizes,
+      rounds: p.rounds,
+      limitMinutes: p.limitMinutes,
+      log,
+    });
+    const points = mergeBySize(previous.program?.points, program.points, (x) => x.n);
+    results = { ...results, program: { ...program, points } };
     checkpoint();
   }
   if (p.suites.includes("engine")) {
     log(`preview and check: N = ${p.engineSizes.join(", ")}`);
-    results = {
-      ...results,
-      engine: await measureEngine({
-        sizes: p.engineSizes,
-        rounds: p.engineRounds,
-        limitMinutes: p.limitMinutes,
-        log,
-      }),
-    };
+    const engine = await measureEngine({
+      sizes: p.engineSizes,
+      rounds: p.engineRounds,
+      limitMinutes: p.limitMinutes,
+      log,
+    });
+    const rows = mergeBySize(previous.engine?.rows, engine.rows, (r) => r.tokens);
+    const rounds = { ...previous.engine?.rounds, ...engine.rounds };
+    results = { ...results, engine: { ...engine, rows, rounds } };
     checkpoint();
   }
   if (p.suites.includes("scan")) {

@@ -2,7 +2,7 @@ import { strict as assert } from "node:assert";
 import { readFileSync } from "node:fs";
 import { cpuModel } from "../../bench/lib/machine";
 import { timed } from "../../bench/lib/proc";
-import { plan } from "../../bench/run";
+import { mergeBySize, plan } from "../../bench/run";
 
 /** Running (a killed orphan may linger as a zombie until init reaps it: that is not running). */
 function running(pid: number): boolean {
@@ -61,6 +61,34 @@ describe("bench harness", () => {
     assert.equal(quick.limitMinutes, 5);
     assert.equal(plan(["--rounds", "2"]).rounds(10000), 2);
     assert.equal(plan(["--rounds", "2"]).engineRounds(1000), 2);
+    const one = plan(["--sizes", "1000", "--rounds", "5"]);
+    assert.deepEqual([one.engineSizes, one.programSizes], [[1000], [1000]]);
+  });
+
+  it("re-measuring some sizes keeps the last run's other sizes, and replaces the measured ones", () => {
+    const before = [
+      { n: 10, v: "old" },
+      { n: 1000, v: "old" },
+      { n: 10000, v: "old" },
+    ];
+    const merged = mergeBySize(
+      before,
+      [
+        { n: 1000, v: "new" },
+        { n: 100, v: "new" },
+      ],
+      (x) => x.n,
+    );
+    assert.deepEqual(merged, [
+      { n: 10, v: "old" },
+      { n: 100, v: "new" },
+      { n: 1000, v: "new" },
+      { n: 10000, v: "old" },
+    ]);
+    assert.deepEqual(
+      mergeBySize(undefined, [{ n: 1 }], (x) => x.n),
+      [{ n: 1 }],
+    );
   });
 
   it("refuses bad flags, naming the flag and what it accepts", () => {
@@ -71,5 +99,7 @@ describe("bench harness", () => {
     assert.throws(() => plan(["--limit-minutes", "0"]), /--limit-minutes: "0"/);
     assert.throws(() => plan(["--rounds", "1.5"]), /--rounds: "1\.5"/);
     assert.throws(() => plan(["--fast"]), /--fast/);
+    assert.throws(() => plan(["--sizes", "10,1e"]), /--sizes: "10,1e"/);
+    assert.throws(() => plan(["--sizes", "0"]), /--sizes: "0"/);
   });
 });
