@@ -34,6 +34,8 @@ export interface Plan {
   readonly suites: readonly Suite[];
   readonly quick: boolean;
   readonly reportOnly: boolean;
+  /** Some suites or sizes only: the rest of the results are kept from earlier runs. */
+  readonly partial: boolean;
   readonly limitMinutes: number;
   readonly programSizes: readonly number[];
   readonly engineSizes: readonly number[];
@@ -83,6 +85,7 @@ export function plan(argv: readonly string[]): Plan {
     suites: suites as Suite[],
     quick,
     reportOnly: values.report ?? false,
+    partial: suites.length < SUITES.length || sizes !== undefined,
     limitMinutes,
     programSizes: sizes ?? (quick ? [10, 100, 1000] : [10, 100, 1000, 10000]),
     engineSizes: sizes ?? (quick ? [10, 100] : [10, 100, 1000, 10000]),
@@ -131,7 +134,9 @@ async function main(): Promise<void> {
   }
   const started = machine();
   const command = `npm run bench${process.argv.length > 2 ? ` -- ${process.argv.slice(2).join(" ")}` : ""}`;
-  let results: BenchResults = { ...previous, machine: started, command };
+  // A partial run keeps the other tables from earlier runs: the header names every run behind them.
+  const history = p.partial && previous.command ? `${previous.command}; then ${command}` : command;
+  let results: BenchResults = { ...previous, machine: started, command: history };
   const checkpoint = () => write({ ...results, machine: finish(started) });
 
   if (p.suites.includes("program")) {

@@ -63,6 +63,10 @@ describe("bench harness", () => {
     assert.equal(plan(["--rounds", "2"]).engineRounds(1000), 2);
     const one = plan(["--sizes", "1000", "--rounds", "5"]);
     assert.deepEqual([one.engineSizes, one.programSizes], [[1000], [1000]]);
+    assert.deepEqual(
+      [full.partial, quick.partial, one.partial, plan(["--quick"]).partial],
+      [false, true, true, false],
+    );
   });
 
   it("re-measuring some sizes keeps the last run's other sizes, and replaces the measured ones", () => {
