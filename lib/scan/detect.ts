@@ -47,7 +47,7 @@ const RANK = new Map(SCAN_RULES.map((rule, i) => [rule.id, i]));
 const OTHER = scanRule("secretlint-other");
 
 function keep(rule: ScanRule, content: string, start: number, end: number, secret: string) {
-  if (secret === "" || isNoise(secret)) return false;
+  if (secret === "" || (rule.isNoise ?? isNoise)(secret)) return false;
   return rule.allowInBase64 === true || !insideBase64Blob(content, start, end);
 }
 

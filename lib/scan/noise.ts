@@ -126,6 +126,16 @@ export function isNoise(value: string): boolean {
   return isPlaceholder(value) || isReference(value) || isDocumentedExample(value);
 }
 
+/**
+ * Noise, for a long random body such as a PEM key's: placeholder words turn up by chance inside
+ * random base64 ("fake", "todo", "xxxx" in about 1 RSA key in 200), so only a low-entropy body
+ * ("REDACTED…", "xxxx…") is judged a placeholder.
+ */
+export function isNoiseBody(value: string): boolean {
+  const body = value.replace(/\\[rn]|\s/g, "");
+  return entropy(body) < 4.5 && isNoise(body);
+}
+
 const BASE64_CHAR = /[A-Za-z0-9+/=]/;
 
 /**

@@ -14,6 +14,7 @@ import {
   entropy,
   isIdentifierLike,
   isNoise,
+  isNoiseBody,
   isPlaceholder,
   plausibleSecret,
 } from "./noise";
@@ -58,6 +59,8 @@ export interface ScanRule {
   readonly secretOf?: (reported: string) => string | undefined;
   /** Skip the "inside a base64 blob" noise check (multi-line keys are base64 themselves). */
   readonly allowInBase64?: boolean;
+  /** What counts as noise for this rule's secrets (default: isNoise). */
+  readonly isNoise?: (secret: string) => boolean;
   /** Found by a structural scanner (Pulumi config or state), not by a text pattern. */
   readonly structural?: true;
 }
@@ -114,13 +117,14 @@ export const SCAN_RULES: readonly ScanRule[] = [
     severity: "critical",
     remediation: "Replace the key pair, remove the key from the repository and its history.",
     allowInBase64: true,
+    isNoise: isNoiseBody,
     detectors: [
       {
         // The body may be real lines or "\n"-escaped (JSON, env files).
         pattern:
           /-----BEGIN (?:RSA |DSA |EC |OPENSSH |ENCRYPTED |PGP )?PRIVATE KEY(?: BLOCK)?-----(?<secret>(?:\\[rn]|[\sA-Za-z0-9+/=:,-]){40,16384}?)-----END (?:RSA |DSA |EC |OPENSSH |ENCRYPTED |PGP )?PRIVATE KEY(?: BLOCK)?-----/g,
         keywords: ["private key"],
-        validate: (body) => body.replace(/\\[rn]|\s/g, "").length >= 40 && !isPlaceholder(body),
+        validate: (body) => body.replace(/\\[rn]|\s/g, "").length >= 40,
       },
     ],
     secretlint: [`${SL}privatekey#PrivateKey`],
