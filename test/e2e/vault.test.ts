@@ -40,6 +40,37 @@ function clockFor(stack: Stack): (n: number, offsetSeconds: number) => string {
     );
 }
 
+/**
+ * A dev Vault and a stack of the example pointed at it, with the ledger in a scratch folder
+ * (`tokenguard:ledger`, and a secret `tokenguard:ledgerKey`).
+ */
+async function vaultStackWithLedger(ledgerKey: string) {
+  const bin = engineBin();
+  const vault = await startDevVault({ bin });
+  let stack: Stack | undefined;
+  let ledgerDir: string | undefined;
+  try {
+    stack = await newStack(EXAMPLE, { bin, env: vault.env, secrets: [vault.token, ledgerKey] });
+    ledgerDir = await fs.promises.mkdtemp(path.join(os.tmpdir(), "tg-ledger-"));
+    await stack.setConfig("tokenguard:ledger", path.join(ledgerDir, "tokens.jsonl"));
+    await stack.setConfig("tokenguard:ledgerKey", ledgerKey, { secret: true });
+    return { vault, stack, at: clockFor(stack), ledgerDir };
+  } catch (e) {
+    await closeVaultStack(vault, stack, ledgerDir); // nothing left running for after() to miss
+    throw e;
+  }
+}
+
+/** Destroys what the stack still holds, then stops Vault and removes the ledger folder. */
+async function closeVaultStack(vault?: DevVault, stack?: Stack, ledgerDir?: string) {
+  if (stack) {
+    await stack.destroy().catch(() => undefined);
+    await stack.cleanup();
+  }
+  if (vault) await vault.stop();
+  if (ledgerDir) await fs.promises.rm(ledgerDir, { recursive: true, force: true });
+}
+
 interface Issued {
   token: string;
   accessor: string;
@@ -113,13 +144,7 @@ describe("e2e: a Vault token through up, rotation and destroy (examples/vault-ci
   let g1: Issued;
 
   before(async () => {
-    const bin = engineBin();
-    vault = await startDevVault({ bin });
-    stack = await newStack(EXAMPLE, { bin, env: vault.env, secrets: [vault.token, ledgerKey] });
-    at = clockFor(stack);
-    ledgerDir = await fs.promises.mkdtemp(path.join(os.tmpdir(), "tg-ledger-"));
-    await stack.setConfig("tokenguard:ledger", path.join(ledgerDir, "tokens.jsonl"));
-    await stack.setConfig("tokenguard:ledgerKey", ledgerKey, { secret: true });
+    ({ vault, stack, at, ledgerDir } = await vaultStackWithLedger(ledgerKey));
     // What the token may and may not reach.
     for (const p of ["secret/data/ci/app", "secret/data/prod/db"]) {
       const w = await vault.api("POST", p, {
@@ -129,14 +154,7 @@ describe("e2e: a Vault token through up, rotation and destroy (examples/vault-ci
     }
   });
 
-  after(async () => {
-    if (stack) {
-      await stack.destroy().catch(() => undefined);
-      await stack.cleanup();
-    }
-    if (vault) await vault.stop();
-    if (ledgerDir) await fs.promises.rm(ledgerDir, { recursive: true, force: true });
-  });
+  after(() => closeVaultStack(vault, stack, ledgerDir));
 
   it("up issues a token with exactly its declared capabilities on its paths", async () => {
     await stack.setConfig("tokenguard:now", at(30, 10 * DAY));
@@ -263,28 +281,20 @@ describe("e2e: failing ups leave Vault and the state consistent", function () {
   const ledgerKey = randomBytes(32).toString("hex");
 
   before(async () => {
-    const bin = engineBin();
-    vault = await startDevVault({ bin });
-    stack = await newStack(EXAMPLE, { bin, env: vault.env, secrets: [vault.token, ledgerKey] });
-    at = clockFor(stack);
-    ledgerDir = await fs.promises.mkdtemp(path.join(os.tmpdir(), "tg-ledger-"));
-    await stack.setConfig("tokenguard:ledgerKey", ledgerKey, { secret: true });
-    await stack.setConfig("tokenguard:ledger", path.join(ledgerDir, "tokens.jsonl"));
+    ({ vault, stack, at, ledgerDir } = await vaultStackWithLedger(ledgerKey));
     await stack.setConfig("tokenguard:now", at(10, 10 * DAY));
     await stack.up();
   });
 
   after(async () => {
+    // A failed case may have left Vault's address or the ledger broken: repair, then destroy.
     if (stack) {
       await stack.pulumi(["config", "rm", "vault:address"], { allowFail: true });
       await stack
         .setConfig("tokenguard:ledger", path.join(ledgerDir, "tokens.jsonl"))
         .catch(() => undefined);
-      await stack.destroy().catch(() => undefined);
-      await stack.cleanup();
     }
-    if (vault) await vault.stop();
-    if (ledgerDir) await fs.promises.rm(ledgerDir, { recursive: true, force: true });
+    await closeVaultStack(vault, stack, ledgerDir);
   });
 
   it("Vault unreachable during a rotation: up fails, the next up converges, no orphan token", async () => {
