@@ -132,8 +132,13 @@ export function isNoise(value: string): boolean {
  * ("REDACTED…", "xxxx…") is judged a placeholder.
  */
 export function isNoiseBody(value: string): boolean {
-  const body = value.replace(/\\[rn]|\s/g, "");
+  const body = keyBody(value);
   return entropy(body) < 4.5 && isNoise(body);
+}
+
+/** A PEM body without its line breaks, real or "\n"-escaped (JSON, env files). */
+export function keyBody(value: string): string {
+  return value.replace(/\\[rn]|\s/g, "");
 }
 
 const BASE64_CHAR = /[A-Za-z0-9+/=]/;

@@ -15,6 +15,7 @@ import {
   isIdentifierLike,
   isNoise,
   isNoiseBody,
+  keyBody,
   isPlaceholder,
   plausibleSecret,
 } from "./noise";
@@ -124,7 +125,7 @@ export const SCAN_RULES: readonly ScanRule[] = [
         pattern:
           /-----BEGIN (?:RSA |DSA |EC |OPENSSH |ENCRYPTED |PGP )?PRIVATE KEY(?: BLOCK)?-----(?<secret>(?:\\[rn]|[\sA-Za-z0-9+/=:,-]){40,16384}?)-----END (?:RSA |DSA |EC |OPENSSH |ENCRYPTED |PGP )?PRIVATE KEY(?: BLOCK)?-----/g,
         keywords: ["private key"],
-        validate: (body) => body.replace(/\\[rn]|\s/g, "").length >= 40,
+        validate: (body) => keyBody(body).length >= 40,
       },
     ],
     secretlint: [`${SL}privatekey#PrivateKey`],
