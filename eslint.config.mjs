@@ -10,7 +10,7 @@ export default tseslint.config(
       "dist/**",
       "**/node_modules/**",
       "bench/out/**",
-      "test/engine/go/**",
+      "rig/go/**",
       "**/.tmp-*/**",
     ],
   },

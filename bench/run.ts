@@ -12,7 +12,7 @@
  *   --sizes 1000 --rounds 5            re-measure some sizes (of program and engine); the other
  *                                      sizes' rows are kept from the last run
  *
- * Never part of `npm test`. The engine comes from test/engine/build.sh (or TOKENGUARD_ENGINE_BIN).
+ * Never part of `npm test`. The engine comes from rig/build.sh (or TOKENGUARD_ENGINE_BIN).
  */
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import * as path from "node:path";

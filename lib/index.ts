@@ -15,7 +15,7 @@ export type {
 export type { VaultBackendArgs } from "./backends/vault";
 export type { RandomBackendArgs } from "./backends/random";
 export { tokenHash } from "./backends/random";
-export { parseDuration, formatDuration, DurationError } from "./spec/duration";
+export { parseDuration, formatDuration, DurationError } from "./schema/duration";
 export {
   loadPolicyFile,
   parsePolicyText,
@@ -23,10 +23,10 @@ export {
   DEFAULT_POLICY,
   POLICY_FILE_NAME,
   PolicyFileError,
-} from "./spec/policy-file";
-export type { Policy, BackendPolicy, PolicyFileInput } from "./spec/policy-file";
-export { parseTokenSpec, TokenSpecError } from "./spec/token";
-export type { TokenDeclaration, TokenSpec } from "./spec/token";
+} from "./schema/policy-file";
+export type { Policy, BackendPolicy, PolicyFileInput } from "./schema/policy-file";
+export { parseTokenSpec, TokenSpecError } from "./schema/token";
+export type { TokenDeclaration, TokenSpec } from "./schema/token";
 export { judgeToken } from "./rules/token-rules";
 export { TOKEN_RULES } from "./rules/catalog";
 export type { Finding, RuleInfo } from "./rules/catalog";

@@ -15,7 +15,7 @@ import type { IssuedGeneration } from "./backends/types";
 import type { VaultBackendArgs } from "./backends/vault";
 import { ledgerEntry, ledgerSettings, type LedgerEntry } from "./audit/ledger-entry";
 import { formatInstant, nowSeconds } from "./rotation/clock";
-import { formatDuration } from "./spec/duration";
+import { formatDuration } from "./schema/duration";
 import { jitteredAnchor, liveSet, type Generation } from "./rotation/schedule";
 import { TOKEN_RULES, type Finding } from "./rules/catalog";
 import { judgeToken, lifetimeOf, type Lifetime } from "./rules/token-rules";
@@ -24,13 +24,13 @@ import {
   findProjectPolicyFile,
   loadPolicyFile,
   type Policy,
-} from "./spec/policy-file";
+} from "./schema/policy-file";
 import {
   parseTokenSpec,
   TokenSpecError,
   type TokenDeclaration,
   type TokenSpec,
-} from "./spec/token";
+} from "./schema/token";
 
 import { SCOPED_TOKEN_TYPE } from "./rules/ownership";
 

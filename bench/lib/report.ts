@@ -168,7 +168,7 @@ function engineSection(engine: EngineResult): string[] {
   const lines = [
     "## Where users wait: preview and check",
     "",
-    `One generated program per size: N ScopedTokens (random backend) importing the compiled library. Each round runs \`pulumi preview\`, \`pulumi preview --policy-pack policy-packs/tokenguard\` (alternating which goes first) and \`tokenguard check\` (the compiled CLI) on the same program and stack. Pulumi ${engine.engineVersion ?? "(engine missing)"} built by test/engine/build.sh, with the repository's Node language host and stand-in random provider. Median of the rounds, spread in brackets; a per-run limit of ${engine.limitMinutes} minutes.`,
+    `One generated program per size: N ScopedTokens (random backend) importing the compiled library. Each round runs \`pulumi preview\`, \`pulumi preview --policy-pack policy-packs/tokenguard\` (alternating which goes first) and \`tokenguard check\` (the compiled CLI) on the same program and stack. Pulumi ${engine.engineVersion ?? "(engine missing)"} built by rig/build.sh, with the repository's Node language host and stand-in random provider. Median of the rounds, spread in brackets; a per-run limit of ${engine.limitMinutes} minutes.`,
     "",
     "The pack's overhead is the difference between the two previews within each round (paired, so a machine getting busier or quieter affects both). The engine's own log (`-v=7`, read by bench/check/engine-log.ts; both previews log) shows where it goes: the engine starts the pack and waits for it before it runs the program — always on the critical path — then calls the analyzer (Remediate, Analyze) for one resource at a time while the program keeps registering, and AnalyzeStack at the end. The analyzer calls overlap the program's own work, so they cost wall-clock time only where the engine, not the program, is the bottleneck.",
     "",
@@ -203,7 +203,7 @@ function programSection(program: ProgramResult): string[] {
   const lines = [
     "## Program cost: ScopedToken vs the same raw resources",
     "",
-    "Time to declare N tokens under Pulumi's mock runtime until every one has settled (module loading excluded), and the process's peak RSS; each point in a fresh process, TypeScript through ts-node as Pulumi runs it. *Raw* declares, by hand, exactly the provider resources one ScopedToken creates (test/bench/programs.test.ts proves the two register the same resources). Median of the rounds, spread in brackets.",
+    "Time to declare N tokens under Pulumi's mock runtime until every one has settled (module loading excluded), and the process's peak RSS; each point in a fresh process, TypeScript through ts-node as Pulumi runs it. *Raw* declares, by hand, exactly the provider resources one ScopedToken creates (bench/test/programs.test.ts proves the two register the same resources). Median of the rounds, spread in brackets.",
     "",
     "| backend | N | ScopedToken | raw resources | time ratio | per token (ScopedToken) | peak RSS ScopedToken | peak RSS raw |",
     "|---|---:|---:|---:|---:|---:|---:|---:|",

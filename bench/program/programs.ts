@@ -1,7 +1,7 @@
 /**
  * The programs the program-cost benchmark runs: N ScopedTokens of one backend, and the same N as
  * the raw provider resources a ScopedToken creates, written as a hand-written program would write
- * them (literal inputs). test/bench/programs.test.ts proves both register the same custom
+ * them (literal inputs). bench/test/programs.test.ts proves both register the same custom
  * resources (types and names), so the difference is the component's own overhead.
  *
  * The clock is pinned (BENCH_NOW, ./backends) so exactly one generation is live: no overlap, one credential.

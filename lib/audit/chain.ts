@@ -6,7 +6,7 @@
  * writer did not rewrite a whole suffix (the hashes are public). An anchor — the head `seq:hash`
  * kept somewhere else, checked with `expectHead` — closes both gaps up to the anchor.
  */
-import { issueLines } from "../spec/errors";
+import { issueLines } from "../schema/errors";
 import { canonicalJson } from "./canonical";
 import {
   EMPTY_HEAD,

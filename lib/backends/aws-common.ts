@@ -1,5 +1,5 @@
 import * as pulumi from "@pulumi/pulumi";
-import { RESOURCE_REFERENCE, THIS_SECRET, parseAwsScope, type AwsScope } from "../spec/scopes";
+import { RESOURCE_REFERENCE, THIS_SECRET, parseAwsScope, type AwsScope } from "../schema/scopes";
 import type { AwsScopeInput } from "./aws-scopes";
 
 /**

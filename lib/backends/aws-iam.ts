@@ -2,7 +2,7 @@ import { createHash } from "node:crypto";
 import * as pulumi from "@pulumi/pulumi";
 import * as aws from "@pulumi/aws";
 import { keySlot } from "../rotation/schedule";
-import { renderIamPolicy } from "../spec/iam-policy";
+import { renderIamPolicy } from "../schema/iam-policy";
 import type { AwsScopeInput } from "./aws-scopes";
 import { resolvedAwsScopes } from "./aws-common";
 import type { BackendContext, IssueGeneration } from "./types";

@@ -3,7 +3,7 @@
  * common job needs, on exactly the resources given. Use them in `scopes` of aws-iam / aws-secret.
  */
 import * as pulumi from "@pulumi/pulumi";
-import { THIS_SECRET } from "../spec/scopes";
+import { THIS_SECRET } from "../schema/scopes";
 
 /** An aws scope whose resources may come from other resources (ARNs as Outputs). */
 export interface AwsScopeInput {

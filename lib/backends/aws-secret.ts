@@ -1,6 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as aws from "@pulumi/aws";
-import { renderIamPolicy } from "../spec/iam-policy";
+import { renderIamPolicy } from "../schema/iam-policy";
 import { awsTags } from "./aws-iam";
 import { resolvedAwsScopes } from "./aws-common";
 import type { AwsScopeInput } from "./aws-scopes";

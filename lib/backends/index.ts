@@ -1,6 +1,6 @@
 /** Backend dispatch: each backend's option checks and children, chosen by `backend`. */
 import type * as pulumi from "@pulumi/pulumi";
-import type { Backend } from "../spec/scopes";
+import type { Backend } from "../schema/scopes";
 import { awsIamArgProblems, awsIamBackend, type AwsIamBackendArgs } from "./aws-iam";
 import { awsSecretArgProblems, awsSecretBackend, type AwsSecretBackendArgs } from "./aws-secret";
 import type { AwsScopeInput } from "./aws-scopes";

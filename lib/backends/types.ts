@@ -1,7 +1,7 @@
 import type * as pulumi from "@pulumi/pulumi";
 import type { Generation } from "../rotation/schedule";
 import type { Lifetime } from "../rules/token-rules";
-import type { TokenSpec } from "../spec/token";
+import type { TokenSpec } from "../schema/token";
 
 /** What one issued generation gives the component. */
 export interface IssuedGeneration {

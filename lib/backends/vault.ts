@@ -1,7 +1,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as vault from "@pulumi/vault";
-import type { VaultScope } from "../spec/scopes";
-import { renderVaultPolicy } from "../spec/vault-hcl";
+import type { VaultScope } from "../schema/scopes";
+import { renderVaultPolicy } from "../schema/vault-hcl";
 import type { BackendContext, IssueGeneration } from "./types";
 
 /** Options for the `vault` backend. The Vault provider comes from the component's `providers`. */

@@ -10,7 +10,7 @@ import { existsSync, readFileSync, statSync } from "node:fs";
 import * as path from "node:path";
 import { parse as parseYaml } from "yaml";
 import { z } from "zod";
-import { issueLines } from "../spec/errors";
+import { issueLines } from "../schema/errors";
 import { UNKNOWN } from "./analyzer-client";
 
 /** The stack `check` uses when none is named: the name `pulumi stack init` suggests first. */

@@ -10,7 +10,7 @@ import { readVerifiedLedger, type VerifiedLedger } from "../audit/read";
 import { renderTimelines, timelines, type ShowFilter } from "../audit/show";
 import { isLedgerError } from "../audit/sinks/types";
 import { parseInstant } from "../rotation/clock";
-import { parseDuration } from "../spec/duration";
+import { parseDuration } from "../schema/duration";
 import { CliError, EXIT, parseFormat, printJson } from "./common";
 
 interface LedgerOptions {

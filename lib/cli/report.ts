@@ -14,7 +14,7 @@ import {
   POLICY_FILE_NAME,
   PolicyFileError,
   type Policy,
-} from "../spec/policy-file";
+} from "../schema/policy-file";
 import { CliError, EXIT, printJson } from "./common";
 import { readInput } from "./scan";
 

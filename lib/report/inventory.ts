@@ -2,7 +2,7 @@
  * The credential inventory of a stack: every ScopedToken and every raw token resource in a
  * `pulumi stack export`, with owner, scopes, generation, issue/expiry/rotation times and flags.
  * Pure over the parsed export, the policy and the clock; every judgement is delegated to the
- * rules the component and the policy pack use (lib/spec, lib/rules, lib/rotation).
+ * rules the component and the policy pack use (lib/schema, lib/rules, lib/rotation).
  */
 import { formatInstant, parseInstant } from "../rotation/clock";
 import { generation, generationAt, jitteredAnchor, type ScheduleSpec } from "../rotation/schedule";
@@ -16,8 +16,8 @@ import {
   vaultSeconds,
 } from "../rules/raw-vault";
 import { judgeToken, lifetimeOf } from "../rules/token-rules";
-import type { Policy } from "../spec/policy-file";
-import { parseTokenSpec, TokenSpecError, type TokenSpec } from "../spec/token";
+import type { Policy } from "../schema/policy-file";
+import { parseTokenSpec, TokenSpecError, type TokenSpec } from "../schema/token";
 import {
   CREDENTIAL_RESOURCES,
   parseUrn,

@@ -3,8 +3,8 @@
  * access keys, principals a ScopedToken owns), what their IAM policies grant, and whether access keys
  * and token secrets rotate. Pure: the policy pack turns the analyzer's resources into {@link StackNode}s.
  */
-import { formatDuration } from "../spec/duration";
-import type { BackendPolicy } from "../spec/policy-file";
+import { formatDuration } from "../schema/duration";
+import type { BackendPolicy } from "../schema/policy-file";
 import type { Finding } from "./catalog";
 import { looksLikeToken, ownedByScopedToken } from "./ownership";
 import { awsScopeProblems } from "./token-rules";

@@ -2,9 +2,9 @@
  * Raw Vault resources (vault.Token, token roles, vault.Policy), judged as pure functions over plain
  * props: tokens declared without ScopedToken are held to the same policy file.
  */
-import { DurationError, formatDuration, parseDuration } from "../spec/duration";
-import type { BackendPolicy } from "../spec/policy-file";
-import { parseVaultPolicy, VaultPolicyParseError } from "../spec/vault-hcl";
+import { DurationError, formatDuration, parseDuration } from "../schema/duration";
+import type { BackendPolicy } from "../schema/policy-file";
+import { parseVaultPolicy, VaultPolicyParseError } from "../schema/vault-hcl";
 import type { Finding, RawRule } from "./catalog";
 import { vaultScopeProblems } from "./token-rules";
 

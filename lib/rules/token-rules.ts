@@ -2,15 +2,15 @@
  * The rules a token's declared spec must satisfy, as pure functions. The ScopedToken component
  * calls {@link judgeToken} at construction; the policy pack calls the same function at preview.
  */
-import { DurationError, formatDuration, parseDuration } from "../spec/duration";
-import type { BackendPolicy, Policy, TokenPolicy } from "../spec/policy-file";
+import { DurationError, formatDuration, parseDuration } from "../schema/duration";
+import type { BackendPolicy, Policy, TokenPolicy } from "../schema/policy-file";
 import {
   RESOURCE_REFERENCE,
   type AwsScope,
   type LabelScope,
   type VaultScope,
-} from "../spec/scopes";
-import type { TokenSpec } from "../spec/token";
+} from "../schema/scopes";
+import type { TokenSpec } from "../schema/token";
 import { parseInstant } from "../rotation/clock";
 import { scheduleProblems } from "../rotation/schedule";
 import type { Finding, TokenRule } from "./catalog";

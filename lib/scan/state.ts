@@ -4,7 +4,7 @@
  */
 import { z } from "zod";
 import { SCOPED_TOKEN_TYPE } from "../rules/ownership";
-import { issueLines } from "../spec/errors";
+import { issueLines } from "../schema/errors";
 
 /** The signature key Pulumi marks a secret value with in state and exports. */
 export const SECRET_SIG_KEY = "4dabf18193072939515e22adb298388d";

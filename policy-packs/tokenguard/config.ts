@@ -20,7 +20,7 @@ import {
   loadPolicyFile,
   resolvePolicy,
   type Policy,
-} from "../../lib/spec/policy-file";
+} from "../../lib/schema/policy-file";
 
 /** Name, description, level, severity and remediation of a rule, straight from the catalog. */
 export function metadata(name: RuleName): Omit<PackPolicy, "configSchema"> {

@@ -7,7 +7,7 @@ import type { ResourceValidationPolicy, ResourceValidationArgs } from "@pulumi/p
 import { TOKEN_RULES, type Finding, type TokenRule } from "../../lib/rules/catalog";
 import { SCOPED_TOKEN_TYPE } from "../../lib/rules/ownership";
 import { judgeToken } from "../../lib/rules/token-rules";
-import { parseTokenSpec, TokenSpecError } from "../../lib/spec/token";
+import { parseTokenSpec, TokenSpecError } from "../../lib/schema/token";
 import { configWithDefaults, metadata, POLICY_SOURCE_PROPERTIES, policyFor } from "./config";
 import { forTypes, plain, reportAll } from "./facts";
 

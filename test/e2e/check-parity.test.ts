@@ -1,9 +1,9 @@
 /**
- * `tokenguard check` and the real `pulumi preview --policy-pack` (test/engine: Pulumi v3.274.1, our
+ * `tokenguard check` and the real `pulumi preview --policy-pack` (rig: Pulumi v3.274.1, our
  * Node language host, the stand-in random and vault providers) report the same violations, (policy,
  * level, urn) and message, on each example the engine can preview here.
  *
- * AWS resources go through the preview-only stand-in `pulumi-resource-aws` (test/engine/providers/
+ * AWS resources go through the preview-only stand-in `pulumi-resource-aws` (rig/providers/
  * aws.ts): there is no real AWS provider plugin on these machines, but a preview needs only the
  * provider's Check, which for the policy pack's purposes passes the declared inputs through.
  * Not compared: examples/consumer and examples/aws-service-key/consumer, whose StackReferences
@@ -35,7 +35,7 @@ async function previewViolations(bin: string, stack: Stack): Promise<string[]> {
   const missing = /no resource plugin '([^']+)'/.exec(r.stdout + r.stderr);
   if (missing) {
     throw new Error(
-      `the real preview cannot run: ${missing[1]} is not in ${bin} (the stand-in providers come from test/engine/build.sh)`,
+      `the real preview cannot run: ${missing[1]} is not in ${bin} (the stand-in providers come from rig/build.sh)`,
     );
   }
   const out: string[] = [];
@@ -71,7 +71,7 @@ function requirePlugins(bin: string, names: readonly string[]): void {
   const missing = names.filter((n) => !existsSync(path.join(bin, `pulumi-resource-${n}`)));
   if (missing.length) {
     throw new Error(
-      `missing stand-in provider plugin(s) ${missing.map((n) => `pulumi-resource-${n}`).join(", ")} in ${bin}: test/engine/build.sh builds them (test/engine/providers)`,
+      `missing stand-in provider plugin(s) ${missing.map((n) => `pulumi-resource-${n}`).join(", ")} in ${bin}: rig/build.sh builds them (rig/providers)`,
     );
   }
 }

@@ -1,9 +1,9 @@
 /**
- * End-to-end harness: the real Pulumi engine (test/engine/build.sh) on throw-away local backends,
+ * End-to-end harness: the real Pulumi engine (rig/build.sh) on throw-away local backends,
  * and a throw-away Vault dev server.
  *
  *   const bin = engineBin();                                  // builds once, then cached (< 1 s)
- *   const prog = await tempProgram({ "index.js": "..." });    // under test/engine/.tmp-*
+ *   const prog = await tempProgram({ "index.js": "..." });    // under test/.tmp-*
  *   const stack = await newStack(prog.dir, { env: vault.env });
  *   await stack.up();  const state = await stack.exportState();
  *   await stack.destroy();  await stack.cleanup();  await prog.remove();
@@ -46,12 +46,12 @@ let cachedBin: string | undefined;
 export function engineBin(): string {
   if (cachedBin) return cachedBin;
   if (process.env.TOKENGUARD_ENGINE_BIN) return (cachedBin = process.env.TOKENGUARD_ENGINE_BIN);
-  const r = spawnSync("bash", [path.join(REPO, "test/engine/build.sh")], {
+  const r = spawnSync("bash", [path.join(REPO, "rig/build.sh")], {
     encoding: "utf8",
     timeout: 45 * 60_000,
   });
   if (r.status !== 0) {
-    throw new Error(`test/engine/build.sh failed (exit ${r.status}):\n${r.stderr.slice(-4000)}`);
+    throw new Error(`rig/build.sh failed (exit ${r.status}):\n${r.stderr.slice(-4000)}`);
   }
   cachedBin = r.stdout.trim().split("\n").pop() as string;
   return cachedBin;
@@ -125,7 +125,7 @@ export interface TempProgram {
 }
 
 /**
- * Writes a Pulumi program into test/engine/.tmp-<random>/<name> (inside the repository, so it
+ * Writes a Pulumi program into test/.tmp-<random>/<name> (inside the repository, so it
  * resolves @pulumi/* from the repository's node_modules). `files` holds index.js or index.ts
  * (TypeScript runs through ts-node) and anything else; Pulumi.yaml is written unless given.
  */
@@ -133,7 +133,7 @@ export async function tempProgram(
   files: Record<string, string>,
   opts: { name?: string } = {},
 ): Promise<TempProgram> {
-  const root = path.join(REPO, "test/engine", `.tmp-${randomBytes(4).toString("hex")}`);
+  const root = path.join(REPO, "test", `.tmp-${randomBytes(4).toString("hex")}`);
   const name = opts.name ?? "prog";
   const dir = path.join(root, name);
   await fs.promises.mkdir(dir, { recursive: true });
@@ -291,7 +291,7 @@ export async function startDevVault(opts: { bin?: string } = {}): Promise<DevVau
   const bin = opts.bin ?? engineBin();
   const exe = path.join(bin, "vault");
   if (!fs.existsSync(exe)) {
-    throw new Error(`no vault binary in ${bin}; run test/engine/build.sh`);
+    throw new Error(`no vault binary in ${bin}; run rig/build.sh`);
   }
   const port = await freePort();
   const token = `root-${randomBytes(16).toString("hex")}`;

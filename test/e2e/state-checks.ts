@@ -8,7 +8,7 @@ import { buildInventory, type Inventory } from "../../lib/report/inventory";
 import { nowSeconds } from "../../lib/rotation/clock";
 import { scanStackExport } from "../../lib/scan/stack-scan";
 import { parseStackExport } from "../../lib/scan/state";
-import { DEFAULT_POLICY } from "../../lib/spec/policy-file";
+import { DEFAULT_POLICY } from "../../lib/schema/policy-file";
 import { fingerprint, type Stack } from "./harness";
 
 /** Fails naming the place and the value's fingerprint, never the value. */

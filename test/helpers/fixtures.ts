@@ -1,4 +1,4 @@
-import type { TokenDeclaration } from "../../lib/spec/token";
+import type { TokenDeclaration } from "../../lib/schema/token";
 
 /** A vault token every rule accepts; each test case mutates one field. */
 export function goodToken(overrides: Partial<TokenDeclaration> = {}): TokenDeclaration {

@@ -4,7 +4,7 @@ import * as path from "node:path";
 import { buildInventory, type Inventory, type InventoryEntry } from "../../lib/report/inventory";
 import { parseInstant } from "../../lib/rotation/clock";
 import { parseStackExport } from "../../lib/scan/state";
-import { DEFAULT_POLICY, parsePolicyText } from "../../lib/spec/policy-file";
+import { DEFAULT_POLICY, parsePolicyText } from "../../lib/schema/policy-file";
 import { runCli, tempDir } from "../scan/helpers";
 import { raw, scopedToken, stackExport, type Resource } from "./exports";
 

@@ -1,8 +1,8 @@
 import { strict as assert } from "node:assert";
 import { judgeToken, lifetimeOf } from "../../lib/rules/token-rules";
 import { TOKEN_RULES } from "../../lib/rules/catalog";
-import { DEFAULT_POLICY, parsePolicyText, resolvePolicy } from "../../lib/spec/policy-file";
-import { parseTokenSpec, type TokenDeclaration } from "../../lib/spec/token";
+import { DEFAULT_POLICY, parsePolicyText, resolvePolicy } from "../../lib/schema/policy-file";
+import { parseTokenSpec, type TokenDeclaration } from "../../lib/schema/token";
 import { goodToken } from "../helpers/fixtures";
 
 const good = goodToken;

@@ -1,5 +1,5 @@
 /**
- * Against exports written by the real engine (pulumi v3.274.1 built by test/engine/build.sh, local
+ * Against exports written by the real engine (pulumi v3.274.1 built by rig/build.sh, local
  * file backend, passphrase secrets): a stack whose program registers a
  * `tokenguard:index:ScopedToken` component with the component's non-secret summary as inputs, a
  * secret `value` output, and stack outputs `ordersToken` (secret) and `plainOutput` (plain).
@@ -13,7 +13,7 @@ import { buildInventory } from "../../lib/report/inventory";
 import { parseInstant } from "../../lib/rotation/clock";
 import { scanStackExport } from "../../lib/scan/stack-scan";
 import { parseStackExport } from "../../lib/scan/state";
-import { DEFAULT_POLICY } from "../../lib/spec/policy-file";
+import { DEFAULT_POLICY } from "../../lib/schema/policy-file";
 import { credentialMakers, rng } from "./corpus";
 
 const fixture = (name: string) => readFileSync(path.join(__dirname, "fixtures", name), "utf8");

@@ -1,5 +1,5 @@
 /** Ledger locations: `s3://bucket/prefix` or a file path, parsed into a sink spec and opened. */
-import { parseDuration } from "../../spec/duration";
+import { parseDuration } from "../../schema/duration";
 import { fileSink } from "./file";
 import { s3Sink } from "./s3";
 import { ledgerError, type LedgerSink, type SinkSpec } from "./types";

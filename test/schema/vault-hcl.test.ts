@@ -3,7 +3,7 @@ import {
   parseVaultPolicy,
   renderVaultPolicy,
   VaultPolicyParseError,
-} from "../../lib/spec/vault-hcl";
+} from "../../lib/schema/vault-hcl";
 
 describe("spec/vault-hcl parseVaultPolicy", () => {
   it("reads HCL path blocks with comments, trailing commas and the legacy policy shorthand", () => {

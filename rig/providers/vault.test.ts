@@ -14,7 +14,7 @@ import {
   type Stack,
   type StackState,
   type TempProgram,
-} from "../../e2e/harness";
+} from "../../test/e2e/harness";
 
 function holds(cond: boolean, what: string, secret?: string): void {
   assert.ok(cond, secret === undefined ? what : `${what} (value ${fingerprint(secret)})`);

@@ -1,10 +1,10 @@
 import { strict as assert } from "node:assert";
 import { spawnSync } from "node:child_process";
 import * as path from "node:path";
-import { BACKENDS, BENCH_NOW } from "../../bench/program/backends";
-import { declareMany } from "../../bench/program/programs";
-import { parseWorkerArgs, type WorkerResult } from "../../bench/program/worker";
-import { registrations, reset } from "../helpers/mocks";
+import { BACKENDS, BENCH_NOW } from "../program/backends";
+import { declareMany } from "../program/programs";
+import { parseWorkerArgs, type WorkerResult } from "../program/worker";
+import { registrations, reset } from "../../test/helpers/mocks";
 
 const ROOT = path.resolve(__dirname, "../..");
 

@@ -1,7 +1,7 @@
 /**
  * The random stand-in (pulumi-resource-random) under the real engine: `pulumi preview/up/destroy`
  * on a local backend, programs using @pulumi/random 4.21.2. Also the dynamic-provider launcher.
- * Needs the engine bin dir (test/engine/build.sh, run by the harness).
+ * Needs the engine bin dir (rig/build.sh, run by the harness).
  */
 import * as assert from "node:assert/strict";
 import { spawn } from "node:child_process";
@@ -15,7 +15,7 @@ import {
   type Stack,
   type StackState,
   type TempProgram,
-} from "../../e2e/harness";
+} from "../../test/e2e/harness";
 import { bcryptVerify } from "./bcrypt";
 
 /** Asserts without ever putting the (secret) value in the message. */
@@ -343,7 +343,7 @@ describe("stand-in plugin start-up", function () {
       const exe = path.join(engineBin(), `pulumi-resource-${name}`);
       const started = Date.now();
       const child = spawn(exe, ["127.0.0.1:1"], {
-        cwd: path.resolve(__dirname, "../../.."),
+        cwd: path.resolve(__dirname, "../.."),
         stdio: ["ignore", "pipe", "pipe"],
       });
       const port = await new Promise<string>((resolve, reject) => {

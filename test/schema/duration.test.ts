@@ -1,6 +1,6 @@
 import { strict as assert } from "node:assert";
 import fc from "fast-check";
-import { DurationError, formatDuration, parseDuration } from "../../lib/spec/duration";
+import { DurationError, formatDuration, parseDuration } from "../../lib/schema/duration";
 
 describe("spec/duration", () => {
   const cases: [string, number][] = [

@@ -1,5 +1,5 @@
 import { strict as assert } from "node:assert";
-import { decades, escapeXml, lineChart } from "../../bench/lib/svg";
+import { decades, escapeXml, lineChart } from "../lib/svg";
 
 /** The x,y pairs of each series' polyline, by series name. */
 function polylines(svg: string): Map<string, [number, number][]> {

@@ -1,5 +1,5 @@
 import { strict as assert } from "node:assert";
-import { growthExponent, marginalCosts, predictAt, summarize } from "../../bench/lib/stats";
+import { growthExponent, marginalCosts, predictAt, summarize } from "../lib/stats";
 
 describe("bench stats", () => {
   it("summarizes samples as median and spread", () => {

@@ -2,13 +2,13 @@
 # Builds the Pulumi engine binaries that tokenguard's end-to-end tests run, from the
 # Go module registry only, and caches them by version.
 #
-#   BIN=$(bash test/engine/build.sh)      # progress on stderr, the bin dir on stdout
+#   BIN=$(bash rig/build.sh)      # progress on stderr, the bin dir on stdout
 #
 # Cache: ${TOKENGUARD_ENGINE_CACHE:-$HOME/.cache/tokenguard-engine}/<key>/bin, where <key>
 # hashes the versions below, the Go version, this script and the wrapper modules in
-# test/engine/go/, so any edit builds a fresh set. Binaries already built are skipped.
+# rig/go/, so any edit builds a fresh set. Binaries already built are skipped.
 # Go's own module and build caches (go env GOMODCACHE / GOCACHE) are used as usual;
-# keeping them warm makes a rebuild much faster. See test/engine/README.md.
+# keeping them warm makes a rebuild much faster. See rig/README.md.
 set -euo pipefail
 
 PULUMI_VERSION=v3.274.1     # github.com/pulumi/pulumi/pkg/v3 (the CLI and engine)
@@ -163,7 +163,7 @@ build_go vault vault github.com/hashicorp/vault "" \
 write_script pulumi-resource-pulumi-nodejs '#!/bin/sh
 exec node -e '"'"'const m = require.resolve("@pulumi/pulumi/cmd/dynamic-provider", { paths: [process.cwd()] }); process.argv.splice(1, 0, m); require(m);'"'"' -- "$@"'
 
-# Stand-in providers for random and vault (test/engine/providers, TypeScript): the proxy refuses
+# Stand-in providers for random and vault (rig/providers, TypeScript): the proxy refuses
 # the real provider modules (README). Compiled once per cache key with the project's own tsc;
 # the launchers run them with the node on PATH. They load gRPC from the program's @pulumi/pulumi.
 build_standins() {
@@ -172,7 +172,7 @@ build_standins() {
 		log "stand-in providers: cached"
 		return 0
 	fi
-	root="$(cd "$HERE/../.." && pwd)"
+	root="$(cd "$HERE/.." && pwd)"
 	tsc="$root/node_modules/typescript/bin/tsc"
 	command -v node >/dev/null 2>&1 || die "'node' is not on PATH: the stand-in providers need Node.js (source .ci/ensure-node.sh)."
 	[ -f "$tsc" ] || die "no TypeScript compiler at $tsc: install the project's npm packages first (npm ci, or npm run setup)."
@@ -199,10 +199,10 @@ exec node "$(dirname "$0")/stand-ins/aws.js" "$@"'
 
 cat >"$OUT/VERSIONS" <<EOF
 pulumi $PULUMI_VERSION (github.com/pulumi/pulumi/pkg/v3)
-pulumi-language-nodejs $NODEJS_HOST_VERSION (tokenguard test/engine/go/pulumi-language-nodejs, sdk/v3 $PULUMI_VERSION)
+pulumi-language-nodejs $NODEJS_HOST_VERSION (tokenguard rig/go/pulumi-language-nodejs, sdk/v3 $PULUMI_VERSION)
 pulumi-resource-pulumi-nodejs (launcher script for dynamic providers)
-pulumi-resource-random 4.21.2, pulumi-resource-vault 7.8.0 (stand-ins: tokenguard test/engine/providers, compiled to stand-ins/)
-vault $VAULT_VERSION (github.com/hashicorp/vault; api, sdk and api/auth/* pinned in tokenguard test/engine/go/vault)
+pulumi-resource-random 4.21.2, pulumi-resource-vault 7.8.0 (stand-ins: tokenguard rig/providers, compiled to stand-ins/)
+vault $VAULT_VERSION (github.com/hashicorp/vault; api, sdk and api/auth/* pinned in tokenguard rig/go/vault)
 built with: $GO_VERSION_LINE
 EOF
 

@@ -1,4 +1,4 @@
-module tokenguard.test/engine/pulumi
+module tokenguard.rig/pulumi
 
 go 1.26.6
 

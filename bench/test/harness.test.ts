@@ -1,8 +1,8 @@
 import { strict as assert } from "node:assert";
 import { readFileSync } from "node:fs";
-import { cpuModel } from "../../bench/lib/machine";
-import { timed } from "../../bench/lib/proc";
-import { mergeBySize, plan } from "../../bench/run";
+import { cpuModel } from "../lib/machine";
+import { timed } from "../lib/proc";
+import { mergeBySize, plan } from "../run";
 
 /** Running (a killed orphan may linger as a zombie until init reaps it: that is not running). */
 function running(pid: number): boolean {

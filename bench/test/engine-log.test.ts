@@ -1,5 +1,5 @@
 import { strict as assert } from "node:assert";
-import { PackTimelineReader } from "../../bench/check/engine-log";
+import { PackTimelineReader } from "../check/engine-log";
 
 const PACK = "/work/repo/policy-packs/tokenguard";
 const log = (time: string, msg: string) =>

@@ -1,4 +1,4 @@
-module tokenguard.test/engine/pulumi-language-nodejs
+module tokenguard.rig/pulumi-language-nodejs
 
 go 1.26.6
 

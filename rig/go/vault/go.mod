@@ -1,4 +1,4 @@
-module tokenguard.test/engine/vault
+module tokenguard.rig/vault
 
 go 1.25.3
 
@@ -517,7 +517,7 @@ require (
 // ignored anyway: pin each to the released version that v1.21.1's go.mod requires
 // (approle and userpass: v0.11.0, the code of that time, instead of the v0.1.0 it names).
 // v1.21.1 is the newest tag whose tree builds against a released sdk: v1.21.2 to v1.21.4
-// need a mix of sdk code that no released sdk version has (see test/engine/README.md).
+// need a mix of sdk code that no released sdk version has (see rig/README.md).
 replace (
 	github.com/hashicorp/vault/api => github.com/hashicorp/vault/api v1.22.0
 	github.com/hashicorp/vault/api/auth/approle => github.com/hashicorp/vault/api/auth/approle v0.11.0

@@ -7,7 +7,7 @@ import {
   findProjectPolicyFile,
   parsePolicyText,
   PolicyFileError,
-} from "../../lib/spec/policy-file";
+} from "../../lib/schema/policy-file";
 
 describe("spec/policy-file", () => {
   it("has strict built-in defaults", () => {

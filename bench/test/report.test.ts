@@ -1,6 +1,6 @@
 import { strict as assert } from "node:assert";
-import type { EngineResult } from "../../bench/check/run";
-import type { Machine } from "../../bench/lib/machine";
+import type { EngineResult } from "../check/run";
+import type { Machine } from "../lib/machine";
 import {
   componentRatios,
   exponents,
@@ -8,9 +8,9 @@ import {
   renderMarkdown,
   targets,
   type BenchResults,
-} from "../../bench/lib/report";
-import type { Summary } from "../../bench/lib/stats";
-import type { ProgramPoint, ProgramResult } from "../../bench/program/run";
+} from "../lib/report";
+import type { Summary } from "../lib/stats";
+import type { ProgramPoint, ProgramResult } from "../program/run";
 
 const MACHINE: Machine = {
   cpus: 2,
