@@ -1,6 +1,6 @@
 import { createHash } from "node:crypto";
 import * as pulumi from "@pulumi/pulumi";
-import * as aws from "@pulumi/aws";
+import { awsPackage } from "./packages";
 import { keySlot } from "../rotation/schedule";
 import { renderIamPolicy } from "../schema/iam-policy";
 import type { AwsScopeInput } from "./aws-scopes";
@@ -54,6 +54,7 @@ export function awsIamBackend(
   args: AwsIamBackendArgs | undefined,
   scopes: readonly AwsScopeInput[],
 ): { issue: IssueGeneration; userArn: pulumi.Output<string> } {
+  const aws = awsPackage();
   const project = pulumi.getProject();
   const user = new aws.iam.User(
     `${ctx.name}-user`,

@@ -1,5 +1,5 @@
 import * as pulumi from "@pulumi/pulumi";
-import * as aws from "@pulumi/aws";
+import { awsPackage } from "./packages";
 import { renderIamPolicy } from "../schema/iam-policy";
 import { awsTags } from "./aws-iam";
 import { resolvedAwsScopes } from "./aws-common";
@@ -57,6 +57,7 @@ export function awsSecretBackend(
   secretArn: pulumi.Output<string>;
   accessPolicyArn: pulumi.Output<string>;
 } {
+  const aws = awsPackage();
   const secret = new aws.secretsmanager.Secret(
     `${ctx.name}-secret`,
     {
@@ -85,7 +86,7 @@ export function awsSecretBackend(
     ctx.childOpts,
   );
   // Versions are written oldest first, so AWSCURRENT always lands on the newest generation.
-  let lastVersion: aws.secretsmanager.SecretVersion | undefined;
+  let lastVersion: InstanceType<typeof aws.secretsmanager.SecretVersion> | undefined;
   const issue: IssueGeneration = (generation) => {
     const token = issueRandomToken(`${ctx.name}-g${generation.n}`, args, ctx.childOpts);
     const version = new aws.secretsmanager.SecretVersion(

@@ -1,6 +1,6 @@
 import { createHash } from "node:crypto";
 import * as pulumi from "@pulumi/pulumi";
-import * as random from "@pulumi/random";
+import { randomPackage } from "./packages";
 import type { BackendContext, IssueGeneration, IssuedGeneration } from "./types";
 
 /** Options for the `random` backend (opaque tokens checked by your own service). */
@@ -62,6 +62,7 @@ export function issueRandomToken(
   args: RandomBackendArgs | undefined,
   opts: pulumi.CustomResourceOptions,
 ): IssuedGeneration {
+  const random = randomPackage();
   const prefix = args?.prefix ?? "tg_";
   const child = new random.RandomPassword(
     name,

@@ -1,5 +1,5 @@
 import * as pulumi from "@pulumi/pulumi";
-import * as vault from "@pulumi/vault";
+import { vaultPackage } from "./packages";
 import type { VaultScope } from "../schema/scopes";
 import { renderVaultPolicy } from "../schema/vault-hcl";
 import type { BackendContext, IssueGeneration } from "./types";
@@ -47,6 +47,7 @@ export function vaultBackend(
   ctx: BackendContext,
   args: VaultBackendArgs | undefined,
 ): IssueGeneration {
+  const vault = vaultPackage();
   const scopes = ctx.spec.scopes as VaultScope[];
   const ttl = `${ctx.lifetime.ttl}s`;
   const policy = new vault.Policy(

@@ -13,7 +13,7 @@
  * }
  * ```
  *
- * How the engine starts a Node pack: `node <pack>/node_modules/@pulumi/pulumi/cmd/run-policy-pack
+ * How the engine starts a Node pack: `node <@pulumi/pulumi/cmd/run-policy-pack, resolved from the pack dir>
  * <engine-address> <pack-dir>`, cwd = the pack directory, env PULUMI_NODEJS_{ORGANIZATION,PROJECT,
  * STACK,DRY_RUN} and PULUMI_CONFIG (stack config as JSON). run-policy-pack drops the engine address
  * unused (policies log to stderr), so no engine server is needed. The pack prints its port as the
@@ -183,10 +183,16 @@ export class AnalyzerClient {
   /** Starts the pack in `packDir` the way the engine does and connects to it. */
   static async start(packDir: string, options: StartOptions = {}): Promise<AnalyzerClient> {
     const dir = path.resolve(packDir);
-    const runner = path.join(dir, "node_modules/@pulumi/pulumi/cmd/run-policy-pack");
-    if (!existsSync(runner)) {
+    if (!existsSync(path.join(dir, "PulumiPolicy.yaml"))) {
+      throw new Error(`${dir} is not a policy pack: it has no PulumiPolicy.yaml`);
+    }
+    let runner: string;
+    try {
+      // As the Node language host finds it: Node's resolution from the pack's directory upward.
+      runner = require.resolve("@pulumi/pulumi/cmd/run-policy-pack", { paths: [dir] });
+    } catch {
       throw new Error(
-        `${runner} is missing: the pack's dependencies are not installed; run npm install in ${dir}`,
+        `the policy pack in ${dir} cannot find @pulumi/pulumi; install it in the project that runs the pack (npm install @pulumi/pulumi)`,
       );
     }
     const project = options.project ?? "project";

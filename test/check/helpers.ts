@@ -12,11 +12,11 @@ import { RULES, type RuleName } from "../../lib/rules/catalog";
 import type {
   ResourceValidationPolicy,
   StackValidationPolicy,
-} from "../../policy-packs/tokenguard/node_modules/@pulumi/policy";
-import { awsPolicies } from "../../policy-packs/tokenguard/aws";
-import { randomPolicies } from "../../policy-packs/tokenguard/random";
-import { tokenPolicies } from "../../policy-packs/tokenguard/token";
-import { vaultPolicies } from "../../policy-packs/tokenguard/vault";
+} from "@pulumi/policy";
+import { awsPolicies } from "../../lib/policy/aws";
+import { randomPolicies } from "../../lib/policy/random";
+import { tokenPolicies } from "../../lib/policy/token";
+import { vaultPolicies } from "../../lib/policy/vault";
 import { PACK_DIR, runResource, runStack } from "../policy/harness";
 
 export const ROOT = path.resolve(__dirname, "..", "..");
@@ -35,7 +35,7 @@ export interface Verdict {
 }
 
 /** The policy SDK's own deserializer (internal: its .d.ts exports nothing). */
-const SDK_DESERIALIZE = "../../policy-packs/tokenguard/node_modules/@pulumi/policy/deserialize";
+const SDK_DESERIALIZE = "@pulumi/policy/deserialize";
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const { deserializeProperties } = require(SDK_DESERIALIZE) as {
   deserializeProperties(struct: { toJavaScript(): object }, proxySecrets: boolean): object;

@@ -5,7 +5,7 @@ import {
   awsAccessKeyRotation,
   awsIamLeastPrivilege,
   awsSecretRotation,
-} from "../../policy-packs/tokenguard/aws";
+} from "../../lib/policy/aws";
 import { runStack, UNKNOWN, urnFor, type StackFixture } from "./harness";
 
 const doc = (...statements: object[]) =>

@@ -12,7 +12,7 @@ import {
   type ResourceValidationArgs,
   type ResourceValidationPolicy,
   type StackValidationPolicy,
-} from "../../policy-packs/tokenguard/node_modules/@pulumi/policy";
+} from "@pulumi/policy";
 import { UNKNOWN, urnOf } from "../../lib/check/analyzer-client";
 
 export const PACK_DIR = path.resolve(__dirname, "../../policy-packs/tokenguard");

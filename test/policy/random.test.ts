@@ -1,7 +1,7 @@
 import { strict as assert } from "node:assert";
 import { SCOPED_TOKEN_TYPE } from "../../lib/rules/ownership";
 import { alphabetSize, entropyBytes, RANDOM_TYPES } from "../../lib/rules/raw-random";
-import { randomTokenStrength } from "../../policy-packs/tokenguard/random";
+import { randomTokenStrength } from "../../lib/policy/random";
 import { runResource, UNKNOWN, urnFor } from "./harness";
 
 const run = (

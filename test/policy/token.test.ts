@@ -4,7 +4,7 @@ import { tmpdir } from "node:os";
 import * as path from "node:path";
 import { TOKEN_RULES, type TokenRule } from "../../lib/rules/catalog";
 import { SCOPED_TOKEN_TYPE } from "../../lib/rules/ownership";
-import { tokenPolicies } from "../../policy-packs/tokenguard/token";
+import { tokenPolicies } from "../../lib/policy/token";
 import { runResource, UNKNOWN, type Outcome } from "./harness";
 import { goodSummary } from "../helpers/fixtures";
 

@@ -5,7 +5,7 @@ import {
   vaultTokenMustExpire,
   vaultTokenOrphan,
   VAULT_TYPES,
-} from "../../policy-packs/tokenguard/vault";
+} from "../../lib/policy/vault";
 import { runResource, UNKNOWN, urnFor } from "./harness";
 
 /** A raw vault.Token every rule accepts: bounded, non-renewable, least-privilege, with a parent. */

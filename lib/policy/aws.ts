@@ -3,7 +3,7 @@
  * resources): access keys and token secrets must rotate, token principals must hold least privilege.
  */
 import type { PolicyResource, StackValidationPolicy } from "@pulumi/policy";
-import { ownedByScopedToken, TOKEN_NAME_WORDS } from "../../lib/rules/ownership";
+import { ownedByScopedToken, TOKEN_NAME_WORDS } from "../rules/ownership";
 import {
   AWS_TYPES,
   DEFAULT_FORBIDDEN_MANAGED_POLICIES,
@@ -12,7 +12,7 @@ import {
   judgeTokenSecrets,
   type NodeFinding,
   type StackNode,
-} from "../../lib/rules/raw-aws";
+} from "../rules/raw-aws";
 import {
   configWithDefaults,
   metadata,

@@ -4,10 +4,10 @@
  * component's own check, against the same policy file.
  */
 import type { ResourceValidationPolicy, ResourceValidationArgs } from "@pulumi/policy";
-import { TOKEN_RULES, type Finding, type TokenRule } from "../../lib/rules/catalog";
-import { SCOPED_TOKEN_TYPE } from "../../lib/rules/ownership";
-import { judgeToken } from "../../lib/rules/token-rules";
-import { parseTokenSpec, TokenSpecError } from "../../lib/schema/token";
+import { TOKEN_RULES, type Finding, type TokenRule } from "../rules/catalog";
+import { SCOPED_TOKEN_TYPE } from "../rules/ownership";
+import { judgeToken } from "../rules/token-rules";
+import { parseTokenSpec, TokenSpecError } from "../schema/token";
 import { configWithDefaults, metadata, POLICY_SOURCE_PROPERTIES, policyFor } from "./config";
 import { forTypes, plain, reportAll } from "./facts";
 

@@ -11,8 +11,8 @@ import {
   type ResourceValidation,
   type ResourceValidationArgs,
 } from "@pulumi/policy";
-import type { Finding } from "../../lib/rules/catalog";
-import type { StackNode } from "../../lib/rules/raw-aws";
+import type { Finding } from "../rules/catalog";
+import type { StackNode } from "../rules/raw-aws";
 
 /** A validation that runs on resources of the given types only (the SDK skips the others fast). */
 export function forTypes(

@@ -1,7 +1,7 @@
 /** Raw random resources that generate tokens must carry enough entropy. */
 import type { ResourceValidationPolicy } from "@pulumi/policy";
-import { looksLikeToken, ownedByScopedToken, TOKEN_NAME_WORDS } from "../../lib/rules/ownership";
-import { DEFAULT_MIN_BYTES, judgeRandomStrength, RANDOM_TYPES } from "../../lib/rules/raw-random";
+import { looksLikeToken, ownedByScopedToken, TOKEN_NAME_WORDS } from "../rules/ownership";
+import { DEFAULT_MIN_BYTES, judgeRandomStrength, RANDOM_TYPES } from "../rules/raw-random";
 import { configWithDefaults, metadata } from "./config";
 import { forTypes, reportAll } from "./facts";
 

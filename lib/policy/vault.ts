@@ -3,7 +3,7 @@
  * held to the same policy file. A ScopedToken's own children always pass.
  */
 import type { ResourceValidationPolicy } from "@pulumi/policy";
-import { ownedByScopedToken } from "../../lib/rules/ownership";
+import { ownedByScopedToken } from "../rules/ownership";
 import {
   judgeVaultLifetime,
   judgeVaultOrphan,
@@ -11,7 +11,7 @@ import {
   judgeVaultPolicyNames,
   ROLE_FIELDS,
   TOKEN_FIELDS,
-} from "../../lib/rules/raw-vault";
+} from "../rules/raw-vault";
 import { configWithDefaults, metadata, POLICY_SOURCE_PROPERTIES, policyFor } from "./config";
 import { forTypes, reportAll, Unknowns } from "./facts";
 

@@ -13,14 +13,14 @@
  */
 import * as path from "node:path";
 import type { Policy as PackPolicy, PolicyConfigSchema } from "@pulumi/policy";
-import { RULES, type RuleName } from "../../lib/rules/catalog";
+import { RULES, type RuleName } from "../rules/catalog";
 import {
   DEFAULT_POLICY,
   findProjectPolicyFile,
   loadPolicyFile,
   resolvePolicy,
   type Policy,
-} from "../../lib/schema/policy-file";
+} from "../schema/policy-file";
 
 /** Name, description, level, severity and remediation of a rule, straight from the catalog. */
 export function metadata(name: RuleName): Omit<PackPolicy, "configSchema"> {
