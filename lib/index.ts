@@ -1,36 +1,26 @@
-export { ScopedToken, SCOPED_TOKEN_TYPE, resolvePolicyFor } from "./scoped-token";
-export { awsScopes } from "./backends/aws-scopes";
-export type { AwsScopeInput } from "./backends/aws-scopes";
-export type { AwsIamBackendArgs } from "./backends/aws-iam";
-export type { AwsSecretBackendArgs } from "./backends/aws-secret";
+/**
+ * tokenguard: API tokens as infrastructure. The root export is the component and what declaring it
+ * needs; the policies are `tokenguard/policy`, the ledger `tokenguard/audit`, the scanners
+ * `tokenguard/scan`.
+ */
+export { ScopedToken, SCOPED_TOKEN_TYPE, TokenRefusedError } from "./scoped-token";
 export type {
   ScopedTokenArgs,
+  ScopedTokenCommonArgs,
   VaultScopedTokenArgs,
   RandomScopedTokenArgs,
   AwsIamScopedTokenArgs,
   AwsSecretScopedTokenArgs,
   RotationArgs,
   PreviousGeneration,
-} from "./scoped-token";
-export type { VaultBackendArgs } from "./backends/vault";
-export type { RandomBackendArgs } from "./backends/random";
+  VaultBackendArgs,
+  RandomBackendArgs,
+  AwsIamBackendArgs,
+  AwsSecretBackendArgs,
+} from "./scoped-token-args";
+export { awsScopes } from "./backends/aws-scopes";
+export type { AwsScopeInput } from "./backends/aws-scopes";
 export { tokenHash } from "./backends/random";
-export { parseDuration, formatDuration, DurationError } from "./schema/duration";
-export {
-  loadPolicyFile,
-  parsePolicyText,
-  resolvePolicy,
-  DEFAULT_POLICY,
-  POLICY_FILE_NAME,
-  PolicyFileError,
-} from "./schema/policy-file";
-export type { Policy, BackendPolicy, PolicyFileInput } from "./schema/policy-file";
-export { parseTokenSpec, TokenSpecError } from "./schema/token";
-export type { TokenDeclaration, TokenSpec } from "./schema/token";
-export { judgeToken } from "./rules/token-rules";
-export { TOKEN_RULES } from "./rules/catalog";
-export type { Finding, RuleInfo } from "./rules/catalog";
-export * as rotation from "./rotation";
-export * as audit from "./audit";
-export { LedgerEntry, ledgerEntry, ledgerSettings } from "./audit/ledger-entry";
-export type { LedgerEntryArgs, LedgerSettings, LedgerTokenFacts } from "./audit/ledger-entry";
+export { MissingPeerError } from "./peer";
+export { PolicyFileError, POLICY_FILE_NAME } from "./schema/policy-file";
+export { DurationError } from "./schema/duration";

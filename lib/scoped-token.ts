@@ -2,217 +2,77 @@
  * ScopedToken: an API token declared beside the resources it unlocks, with its scope, lifetime and
  * rotation as typed properties. The schedule is a pure function of the spec and the clock; each
  * live generation is its own child (`<name>-g<n>`), so a new one exists before the old one goes.
+ *
+ * The constructor only wires: validate (lib/rules, against the policy file) → `super` with the
+ * token's summary → issue the live generations (lib/generations) → assign outputs.
  */
-import * as path from "node:path";
 import * as pulumi from "@pulumi/pulumi";
-import { backendArgProblems, startBackend, type BackendOptions } from "./backends";
-import { declaredAwsScope } from "./backends/aws-common";
-import type { AwsIamBackendArgs } from "./backends/aws-iam";
-import type { AwsSecretBackendArgs } from "./backends/aws-secret";
-import type { AwsScopeInput } from "./backends/aws-scopes";
-import type { RandomBackendArgs } from "./backends/random";
-import type { IssuedGeneration } from "./backends/types";
-import type { VaultBackendArgs } from "./backends/vault";
-import { ledgerEntry, ledgerSettings, type LedgerEntry } from "./audit/ledger-entry";
+import { ledgerSettings } from "./audit/ledger-entry";
+import { loadBackendPackages } from "./backends/packages";
+import { issueGenerations, type Issued } from "./generations";
+import { MissingPeerError } from "./peer";
 import { formatInstant, nowSeconds } from "./rotation/clock";
-import { formatDuration } from "./schema/duration";
-import { jitteredAnchor, liveSet, type Generation } from "./rotation/schedule";
-import { TOKEN_RULES, type Finding } from "./rules/catalog";
-import { judgeToken, lifetimeOf, type Lifetime } from "./rules/token-rules";
-import {
-  DEFAULT_POLICY,
-  findProjectPolicyFile,
-  loadPolicyFile,
-  type Policy,
-} from "./schema/policy-file";
-import {
-  parseTokenSpec,
-  TokenSpecError,
-  type TokenDeclaration,
-  type TokenSpec,
-} from "./schema/token";
-
+import { jitteredAnchor, liveSet, type LiveSet } from "./rotation/schedule";
+import type { Finding } from "./rules/catalog";
+import { isMandatory, judgeDeclaration } from "./rules/declaration";
 import { SCOPED_TOKEN_TYPE } from "./rules/ownership";
+import { lifetimeOf, type Lifetime } from "./rules/token-rules";
+import type { PreviousGeneration, ScopedTokenArgs } from "./scoped-token-args";
+import { argumentIssues, declarationOf } from "./schema/args";
+import type { Issue } from "./schema/errors";
+import { PolicyFileError } from "./schema/policy-file";
+import { loadPolicy } from "./schema/policy-source";
+import { toSummary } from "./schema/summary";
+import type { TokenSpec } from "./schema/token";
+import type { Settings } from "./settings";
+import { stackSettings } from "./stack-settings";
 
-/** The component's Pulumi type token (defined beside the ownership rules, which the policy pack shares). */
+/** The component's Pulumi type token (defined beside the ownership rules, which the pack shares). */
 export { SCOPED_TOKEN_TYPE };
 
-/** How often a token is replaced, and how long the old one stays valid beside the new one. */
-export interface RotationArgs {
-  /**
-   * Time between generations, e.g. "30d".
-   * @example "30d"
-   */
-  readonly every: string;
-  /**
-   * How long the previous generation stays live after the next is issued (0 < overlap <= every/2).
-   * @example "1d"
-   */
-  readonly overlap: string;
-  /**
-   * RFC 3339 instant generation 0 starts at, to align rotations to a calendar.
-   * @default a per-token jitter after 2024-01-01T00:00:00Z
-   */
-  readonly anchor?: string;
-}
-
-/** Fields every backend shares. Policy-relevant fields are plain values so preview can judge them. */
-interface ScopedTokenCommonArgs {
-  /**
-   * How long each generation's credential is valid, e.g. "1h", "P30D". Must be >= every + overlap.
-   * @example "31d"
-   */
-  readonly ttl: string;
-  /** Rotation schedule; required unless the policy file lets ttl alone bound the token's life. */
-  readonly rotation?: RotationArgs;
-  /**
-   * Who answers for the token.
-   * @example "team-platform"
-   */
-  readonly owner?: string;
-  /**
-   * What the token is for.
-   * @example "CI deploy pipeline"
-   */
-  readonly purpose?: string;
-  /**
-   * Path of the policy file judging this token.
-   * @default config `tokenguard:policyFile`, else `tokenguard.policy.yaml` in the project, else built-in defaults
-   */
-  readonly policyFile?: string;
-}
-
-/** A Vault token bound to one generated least-privilege policy. */
-export interface VaultScopedTokenArgs extends ScopedTokenCommonArgs {
-  readonly backend: "vault";
-  /**
-   * `"<path>:<cap>[,<cap>...]"` entries; the generated policy grants exactly these.
-   * @example ["secret/data/ci/*:read,list"]
-   */
-  readonly scopes: readonly string[];
-  readonly vault?: VaultBackendArgs;
-}
-
-/** An opaque random token for your own service to verify (store its `hash`, not the token). */
-export interface RandomScopedTokenArgs extends ScopedTokenCommonArgs {
-  readonly backend: "random";
-  /**
-   * `"<resource>:<verb>"` labels your service checks, e.g. "orders:read".
-   * @example ["orders:read"]
-   */
-  readonly scopes: readonly string[];
-  readonly random?: RandomBackendArgs;
-}
-
-/** AWS IAM access keys for an IAM user created for the token, with one exact inline policy. */
-export interface AwsIamScopedTokenArgs extends ScopedTokenCommonArgs {
-  readonly backend: "aws-iam";
-  /**
-   * IAM statements: exact actions on exact ARNs (see `awsScopes` for common jobs).
-   * @example [{ actions: ["s3:GetObject"], resources: [bucket.arn.apply((a) => `${a}/reports/*`)] }]
-   */
-  readonly scopes: readonly AwsScopeInput[];
-  readonly aws?: AwsIamBackendArgs;
-}
-
-/** An opaque token kept in AWS Secrets Manager; consumers read AWSCURRENT at run time. */
-export interface AwsSecretScopedTokenArgs extends ScopedTokenCommonArgs {
-  readonly backend: "aws-secret";
-  /**
-   * The consumers' access: IAM statements for the generated access policy; "self" is this secret.
-   * @example [awsScopes.secretRead()]
-   */
-  readonly scopes: readonly AwsScopeInput[];
-  readonly aws?: AwsSecretBackendArgs;
-}
-
-export type ScopedTokenArgs =
-  VaultScopedTokenArgs | RandomScopedTokenArgs | AwsIamScopedTokenArgs | AwsSecretScopedTokenArgs;
-
-/** The older generation while its overlap window is open. The whole object is secret. */
-export interface PreviousGeneration {
-  readonly value: string;
-  readonly tokenId: string;
-  readonly generation: number;
-  readonly expiresAt: string;
-}
-
-/** Thrown when a token's declaration is refused; the message names every field at fault. */
-function refusal(name: string, problems: readonly string[]): pulumi.ResourceError {
-  return new pulumi.ResourceError(
-    `ScopedToken "${name}" is refused:\n  ${problems.join("\n  ")}`,
-    undefined,
-  );
-}
-
-const policyCache = new Map<string, Policy>();
-
-/**
- * The policy judging a token: explicit path, then `tokenguard:policyFile`, then the project's
- * `tokenguard.policy.yaml` (see findProjectPolicyFile), then the built-in defaults.
- */
-export function resolvePolicyFor(explicit: string | undefined): Policy {
-  const configured = explicit ?? new pulumi.Config("tokenguard").get("policyFile");
-  const file = configured ?? findProjectPolicyFile(process.cwd());
-  if (file === undefined) return DEFAULT_POLICY;
-  const full = path.resolve(file);
-  let policy = policyCache.get(full);
-  if (!policy) {
-    policy = loadPolicyFile(full);
-    policyCache.set(full, policy);
-  }
-  return policy;
-}
-
-/** `"error"` (default): refuse mandatory violations in the program. `"advisory"`: warn, and leave the verdict to the policy pack. */
-function enforcementMode(): "error" | "advisory" {
-  const mode = new pulumi.Config("tokenguard").get("enforcement") ?? "error";
-  if (mode !== "error" && mode !== "advisory") {
-    throw new pulumi.RunError(
-      `config tokenguard:enforcement is "${mode}"; use "error" or "advisory"`,
+/** A declaration refused at construction; the message names every field at fault and the fix. */
+export class TokenRefusedError extends pulumi.ResourceError {
+  constructor(
+    readonly tokenName: string,
+    readonly findings: readonly Finding[],
+  ) {
+    super(
+      `ScopedToken "${tokenName}" is refused:\n  ${findings.map((f) => `${f.message} [${f.rule}]`).join("\n  ")}`,
+      undefined,
     );
+    this.name = "TokenRefusedError";
   }
-  return mode;
 }
 
-/** The non-secret declaration the component reports as its inputs (state, policy pack). */
-function declarationOf(name: string, args: ScopedTokenArgs): TokenDeclaration {
-  return {
-    name,
-    backend: args.backend,
-    scopes: (args.scopes ?? []).map((scope: unknown) =>
-      (args.backend === "aws-iam" || args.backend === "aws-secret") &&
-      typeof scope === "object" &&
-      scope !== null
-        ? declaredAwsScope(scope as AwsScopeInput)
-        : scope,
-    ),
-    ...(args.ttl !== undefined ? { ttl: args.ttl } : {}),
-    ...(args.rotation !== undefined ? { rotation: { ...args.rotation } } : {}),
-    ...(args.owner !== undefined ? { owner: args.owner } : {}),
-    ...(args.purpose !== undefined ? { purpose: args.purpose } : {}),
-  };
+/** Everything the constructor decides before it registers anything. */
+interface Checked {
+  readonly summary: Record<string, unknown>;
+  /** Canonical scope texts, when the declaration parses. */
+  readonly scopeTexts: readonly string[];
+  readonly findings: readonly Finding[];
+  /** Set when the declaration can be issued: a sound spec, a valid lifetime, its packages. */
+  readonly plan?: { spec: TokenSpec; lifetime: Lifetime; live: LiveSet };
 }
 
 export class ScopedToken extends pulumi.ComponentResource {
   /** Lets `validateResourceOfType` and `isInstance` match this component. */
   static readonly __pulumiType = SCOPED_TOKEN_TYPE;
 
-  /** The current generation's credential. Secret. */
-  public readonly value: pulumi.Output<string>;
-  /** A non-secret identifier of the current credential (Vault accessor, key id, hash prefix). */
-  public readonly tokenId: pulumi.Output<string>;
+  /** The current generation's credential (secret); undefined when none is issued (aws-secret without exposeValue, or a refused declaration under advisory enforcement). */
+  public readonly value: pulumi.Output<string | undefined>;
+  /** A non-secret identifier of the current credential: Vault accessor, access key id, secret ARN, or prefix + hash. */
+  public readonly tokenId: pulumi.Output<string | undefined>;
   /** RFC 3339: the current credential is valid at least until then. */
-  public readonly expiresAt: pulumi.Output<string>;
+  public readonly expiresAt: pulumi.Output<string | undefined>;
   /** RFC 3339: when the next generation is due (run `pulumi up` by then). */
-  public readonly rotatesAt: pulumi.Output<string>;
+  public readonly rotatesAt: pulumi.Output<string | undefined>;
   /** The current generation number. */
-  public readonly generation: pulumi.Output<number>;
+  public readonly generation: pulumi.Output<number | undefined>;
   /** The granted scopes, canonical text. */
   public readonly scopes: pulumi.Output<string[]>;
-  /** The previous generation while its overlap window is open, else undefined. Secret. */
-  public readonly previous: pulumi.Output<PreviousGeneration | undefined>;
-  /** SHA-256 (hex) of the current value, for services that verify tokens (random backend). */
+  /** The previous generation while its overlap window is open, else null (secret). */
+  public readonly previous: pulumi.Output<PreviousGeneration | null>;
+  /** SHA-256 (hex) of the current value (random, aws-secret): what a verifying service stores. */
   public readonly hash: pulumi.Output<string | undefined>;
   /** aws-iam: ARN of the IAM user holding the keys. */
   public readonly userArn: pulumi.Output<string | undefined>;
@@ -229,127 +89,43 @@ export class ScopedToken extends pulumi.ComponentResource {
   }
 
   constructor(name: string, args: ScopedTokenArgs, opts: pulumi.ComponentResourceOptions = {}) {
-    // Everything is validated before anything is registered: a refused token leaves nothing behind.
-    const declaration = declarationOf(name, args ?? ({} as ScopedTokenArgs));
-    let spec: TokenSpec;
-    try {
-      spec = parseTokenSpec(declaration);
-    } catch (e) {
-      if (e instanceof TokenSpecError) throw refusal(name, e.problems);
-      throw e;
+    // Everything is decided before anything is registered: a refused token leaves nothing behind.
+    const settings = stackSettings();
+    const checked = check(name, args, settings);
+    const mandatory = checked.findings.filter(isMandatory);
+    if (mandatory.length && settings.enforcement === "error") {
+      throw new TokenRefusedError(name, mandatory);
     }
-    const backendProblems = backendArgProblems(args as BackendOptions);
-    if (backendProblems.length) throw refusal(name, backendProblems);
+    super(SCOPED_TOKEN_TYPE, name, checked.summary, opts);
 
-    const policy = resolvePolicyFor(args.policyFile);
-    const findings = judgeToken(spec, policy);
-    const mandatory = findings.filter((f) => TOKEN_RULES[f.rule].level === "mandatory");
-    const advisory = findings.filter((f) => TOKEN_RULES[f.rule].level !== "mandatory");
-    const mode = enforcementMode();
-    if (mandatory.length && mode === "error") throw refusal(name, mandatory.map(findingLine));
-
-    const now = nowSeconds(new pulumi.Config("tokenguard").get("now"));
-    // A spec too broken for a schedule issues nothing, even in advisory mode: never a non-expiring token.
-    const lifetime = mandatory.some(breaksSchedule) ? undefined : lifetimeOf(spec);
-    const schedule = lifetime && {
-      ...lifetime,
-      anchor:
-        lifetime.anchor ??
-        jitteredAnchor(`${pulumi.getProject()}/${pulumi.getStack()}/${name}`, lifetime.every),
-    };
-    const live = schedule && liveSet(schedule, now);
-
-    super(
-      SCOPED_TOKEN_TYPE,
-      name,
-      {
-        ...declaration,
-        scopes: summaryScopes(spec),
-        generation: live?.current.n,
-        rotatesAt: live && formatInstant(live.current.rotatesAt),
-        expiresAt: live && formatInstant(live.current.expiresAt),
-      },
-      opts,
-    );
-
-    for (const f of [...advisory, ...(mode === "advisory" ? mandatory : [])]) {
-      void pulumi.log.warn(`${f.rule}: ${f.message}`, this);
-    }
-
-    this.scopes = pulumi.output([...spec.scopeTexts]);
-    if (!live || !lifetime) {
+    const warnings =
+      settings.enforcement === "error"
+        ? checked.findings.filter((f) => !isMandatory(f))
+        : checked.findings;
+    for (const f of warnings) void pulumi.log.warn(`${f.rule}: ${f.message}`, this);
+    if (!checked.plan) {
       void pulumi.log.warn(
-        `ScopedToken "${name}" issues no credential until its lifetime is valid`,
+        `ScopedToken "${name}" issues no credential until its declaration is valid`,
         this,
       );
-      this.value = pulumi.secret(pulumi.output(undefined as unknown as string));
-      this.tokenId =
-        this.expiresAt =
-        this.rotatesAt =
-          pulumi.output(undefined as unknown as string);
-      this.generation = pulumi.output(undefined as unknown as number);
-      this.previous = pulumi.output(undefined);
-      this.hash = this.userArn = this.secretArn = this.accessPolicyArn = pulumi.output(undefined);
-      this.registerOutputs({ scopes: this.scopes });
-      return;
     }
+    const plan = checked.plan;
+    const issued: Issued | undefined =
+      plan &&
+      issueGenerations(this, { name, args, ...plan, ledger: ledgerSettings(settings.ledger) });
+    const none = pulumi.output(undefined);
 
-    const backend = startBackend(
-      { name, spec, lifetime, childOpts: { parent: this } },
-      args as BackendOptions,
-    );
-    // The ledger (when configured) records each generation; its value is released only through
-    // the generation's ledger entry, so a credential the ledger has not recorded is never delivered.
-    const ledger = ledgerSettings();
-    let lastEntry: LedgerEntry | undefined;
-    const issueRecorded = (g: Generation): IssuedGeneration => {
-      const issued = backend.issue(g);
-      if (!ledger) return issued;
-      const entry = ledgerEntry(
-        `${name}-ledger-g${g.n}`,
-        {
-          token: {
-            // A plain promise, not the Output: depending on the component would mean depending
-            // on all its children, this entry included (a cycle).
-            urn: urnOf(this),
-            name,
-            generation: g.n,
-            backend: spec.backend,
-            scopes: spec.scopeTexts,
-            ttl: lifetimeText(lifetime),
-            expiresAt: formatInstant(g.expiresAt),
-            owner: spec.owner,
-            purpose: spec.purpose,
-          },
-          value: issued.credential ?? issued.value,
-          ledger,
-          previous: lastEntry,
-        },
-        { parent: this },
-      );
-      lastEntry = entry;
-      return { ...issued, value: entry.gate(issued.value) };
-    };
-    // Oldest first, so the engine registers (and creates) generations in order.
-    const previous = live.previous && {
-      generation: live.previous,
-      issued: issueRecorded(live.previous),
-    };
-    const current = issueRecorded(live.current);
-
-    this.value = pulumi.secret(current.value);
-    this.tokenId = current.tokenId;
-    this.hash = current.hash ?? pulumi.output(undefined);
-    this.userArn = backend.userArn ?? pulumi.output(undefined);
-    this.secretArn = backend.secretArn ?? pulumi.output(undefined);
-    this.accessPolicyArn = backend.accessPolicyArn ?? pulumi.output(undefined);
-    this.generation = pulumi.output(live.current.n);
-    this.expiresAt = pulumi.output(formatInstant(live.current.expiresAt));
-    this.rotatesAt = pulumi.output(formatInstant(live.current.rotatesAt));
-    this.previous = previous
-      ? previousOutput(previous.generation, previous.issued)
-      : pulumi.output(undefined);
-
+    this.scopes = pulumi.output([...checked.scopeTexts]);
+    this.value = issued ? pulumi.secret(issued.current.value) : pulumi.secret(none);
+    this.tokenId = issued?.current.tokenId ?? none;
+    this.hash = issued?.current.hash ?? none;
+    this.userArn = issued?.userArn ?? none;
+    this.secretArn = issued?.secretArn ?? none;
+    this.accessPolicyArn = issued?.accessPolicyArn ?? none;
+    this.previous = issued?.previous ?? pulumi.output(null);
+    this.generation = pulumi.output(plan?.live.current.n);
+    this.expiresAt = pulumi.output(plan && formatInstant(plan.live.current.expiresAt));
+    this.rotatesAt = pulumi.output(plan && formatInstant(plan.live.current.rotatesAt));
     this.registerOutputs({
       value: this.value,
       tokenId: this.tokenId,
@@ -366,47 +142,81 @@ export class ScopedToken extends pulumi.ComponentResource {
   }
 }
 
+/**
+ * Validates the arguments against the policy file and computes the live generations. Pure but for
+ * reading the policy file and loading the backend's provider package.
+ */
+function check(name: string, args: ScopedTokenArgs, settings: Settings): Checked {
+  const declaration = declarationOf(name, args);
+  const argIssues: Issue[] = argumentIssues(args);
+  const given = (args ?? {}) as { backend?: unknown; policyFile?: unknown };
+  const policyFile = typeof given.policyFile === "string" ? given.policyFile : undefined;
+  let policy;
+  try {
+    policy = loadPolicy({
+      ...(policyFile ? { file: policyFile } : {}),
+      ...(settings.policyFile ? { configured: settings.policyFile } : {}),
+      searchFrom: process.cwd(),
+      baseDir: process.cwd(),
+    });
+  } catch (e) {
+    if (e instanceof PolicyFileError) throw new pulumi.ResourceError(e.message, undefined);
+    throw e;
+  }
+  const verdict = judgeDeclaration(declaration, policy, argIssues);
+  const findings = [...verdict.findings];
+  const spec = verdict.spec;
+  if (spec) {
+    try {
+      loadBackendPackages(spec.backend);
+    } catch (e) {
+      if (!(e instanceof MissingPeerError)) throw e;
+      findings.push({ rule: "token-arguments-valid", field: "backend", message: e.message });
+    }
+  }
+  // A declaration too broken for a schedule issues nothing, even in advisory mode: never a
+  // non-expiring token, never a child built from invalid options.
+  const usable = spec && argIssues.length === 0 && !findings.some(breaksIssue);
+  const plan = usable ? planOf(name, spec, settings) : undefined;
+  const schedule = plan && {
+    generation: plan.live.current.n,
+    rotatesAt: formatInstant(plan.live.current.rotatesAt),
+    expiresAt: formatInstant(plan.live.current.expiresAt),
+  };
+  const summary = toSummary(
+    spec ? { ...declaration, scopes: summaryScopes(spec) } : declaration,
+    schedule,
+    argIssues,
+  );
+  return {
+    summary: { ...summary },
+    scopeTexts: spec?.scopeTexts ?? [],
+    findings,
+    ...(plan ? { plan } : {}),
+  };
+}
+
+/** Findings that leave nothing issuable: the lifetime's own durations, or a missing package. */
+function breaksIssue(f: Finding): boolean {
+  return (
+    f.rule === "token-expiry-required" ||
+    f.rule === "token-arguments-valid" ||
+    (f.rule === "token-rotation-required" && f.field !== "rotation")
+  );
+}
+
+function planOf(name: string, spec: TokenSpec, settings: Settings) {
+  const lifetime = lifetimeOf(spec);
+  const anchor =
+    lifetime.anchor ??
+    jitteredAnchor(`${pulumi.getProject()}/${pulumi.getStack()}/${name}`, lifetime.every);
+  const live = liveSet({ ...lifetime, anchor }, nowSeconds(settings.now));
+  return { spec, lifetime, live };
+}
+
 /** Scopes as reported to the engine: canonical strings, or aws statements with references marked. */
 function summaryScopes(spec: TokenSpec): unknown[] {
   return spec.backend === "aws-iam" || spec.backend === "aws-secret"
     ? [...spec.scopes]
     : [...spec.scopeTexts];
 }
-
-/** A resource's URN as a promise carrying no resource dependency. */
-function urnOf(resource: pulumi.Resource): Promise<string> {
-  return new Promise((resolve) => resource.urn.apply(resolve));
-}
-
-/** The declared ttl as the ledger records it (canonical). */
-function lifetimeText(lifetime: Lifetime): string {
-  return formatDuration(lifetime.ttl);
-}
-
-function findingLine(f: Finding): string {
-  return `${f.message} [${f.rule}]`;
-}
-
-/** Findings that leave no usable lifetime: expiry and rotation problems on the durations themselves. */
-function breaksSchedule(f: Finding): boolean {
-  return (
-    f.rule === "token-expiry-required" ||
-    (f.rule === "token-rotation-required" && f.field !== "rotation")
-  );
-}
-
-function previousOutput(
-  g: Generation,
-  issued: IssuedGeneration,
-): pulumi.Output<PreviousGeneration | undefined> {
-  return pulumi.secret(
-    pulumi.all([issued.value, issued.tokenId]).apply(([value, tokenId]) => ({
-      value,
-      tokenId,
-      generation: g.n,
-      expiresAt: formatInstant(g.expiresAt),
-    })),
-  );
-}
-
-export type { Lifetime };

@@ -158,7 +158,7 @@ describe("ScopedToken", () => {
         randomArgs({ random: { bytes: 48, prefix: "acme_" } } as Partial<ScopedTokenArgs>),
       );
       assert.deepEqual(children()[0].inputs, { length: 64, ...PASSWORD });
-      assert.match(await promiseOf(token.value), /^acme_[A-Za-z0-9_-]{64}$/);
+      assert.match(String(await promiseOf(token.value)), /^acme_[A-Za-z0-9_-]{64}$/);
     });
   });
 

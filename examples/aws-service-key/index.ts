@@ -2,9 +2,8 @@
 // prefix of one bucket and publish to one topic — nothing else. Keys never expire by themselves in
 // AWS: rotation happens when `pulumi up` runs (schedule it, see examples/ci), and the user holds at
 // most two keys at any time.
-// In your own project: import { ScopedToken, awsScopes } from "tokenguard";
 import * as aws from "@pulumi/aws";
-import { ScopedToken, awsScopes } from "../../lib";
+import { ScopedToken, awsScopes } from "tokenguard";
 
 const reports = new aws.s3.Bucket("reports", { forceDestroy: false });
 const done = new aws.sns.Topic("export-done");

@@ -2,9 +2,8 @@
 // Manager, rotated every 30 days. The sender signs with AWSCURRENT; the receiver accepts AWSCURRENT
 // and, during the 2-day overlap, AWSPREVIOUS. Neither app stack ever sees the value in Pulumi: the
 // stack exports the secret's ARN and a policy granting read access to exactly this secret.
-// In your own project: import { ScopedToken, awsScopes } from "tokenguard";
 import * as aws from "@pulumi/aws";
-import { ScopedToken, awsScopes } from "../../lib";
+import { ScopedToken, awsScopes } from "tokenguard";
 
 const key = new aws.kms.Key("webhook-secrets", {
   description: "webhook signing secrets",

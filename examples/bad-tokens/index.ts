@@ -5,7 +5,7 @@
 import * as aws from "@pulumi/aws";
 import * as random from "@pulumi/random";
 import * as vault from "@pulumi/vault";
-import { ScopedToken, type ScopedTokenArgs } from "../../lib";
+import { ScopedToken, type ScopedTokenArgs } from "tokenguard";
 
 const owner = "team-examples";
 const purpose = "shows the tokenguard policy pack refusing a bad token";
@@ -47,6 +47,17 @@ new ScopedToken("everything", {
   owner,
   purpose,
 });
+
+// token-arguments-valid: a misspelt field (rotaton), which would otherwise silently not apply.
+new ScopedToken("misspelt", {
+  backend: "random",
+  scopes: ["orders:read"],
+  ttl: "31d",
+  rotation: { every: "30d", overlap: "1d" },
+  rotaton: { every: "7d", overlap: "1d" },
+  owner,
+  purpose,
+} as unknown as ScopedTokenArgs);
 
 // token-ownership (advisory): nobody answers for it.
 new ScopedToken("orphaned-owner", {

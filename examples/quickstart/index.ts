@@ -1,7 +1,7 @@
 // The quickstart stack (the root Pulumi.yaml runs this file): one opaque API token for an orders
 // service. The service stores `ordersTokenHash` and compares hashes; clients get the token itself
 // through the secret output `ordersToken` (or a StackReference, see examples/consumer).
-import { ScopedToken } from "../../lib";
+import { ScopedToken } from "tokenguard";
 
 const orders = new ScopedToken("orders-api", {
   backend: "random",

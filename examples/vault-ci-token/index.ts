@@ -1,8 +1,7 @@
 // A Vault token for a CI deploy pipeline: read its own secrets, nothing else. The Vault provider
 // is configured the usual way (VAULT_ADDR / VAULT_TOKEN, or `vault:address` config).
-// In your own project: import { ScopedToken } from "tokenguard";
 import * as pulumi from "@pulumi/pulumi";
-import { ScopedToken } from "../../lib";
+import { ScopedToken } from "tokenguard";
 
 const config = new pulumi.Config();
 

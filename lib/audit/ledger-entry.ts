@@ -14,6 +14,8 @@ import { fingerprintOf, keyIdOf, ledgerKeyProblem, SET_LEDGER_KEY } from "./fing
 import { ledgerProvider, type LedgerEntryInputs } from "./provider";
 import type { LedgerEvent } from "./record";
 import { isLedgerError, parseSinkSpec, type SinkSpec } from "./sinks";
+import type { Settings } from "../settings";
+import { stackSettings } from "../stack-settings";
 
 /** The entry's Pulumi type token. */
 export const LEDGER_ENTRY_TYPE = "pulumi-nodejs:dynamic/tokenguard:LedgerEntry";
@@ -26,8 +28,8 @@ export interface LedgerSettings {
 }
 
 /**
- * The stack's ledger settings from config, or undefined when `tokenguard:ledger` is unset (no
- * ledger). Throws a `pulumi.RunError` naming the key and the fix when the settings are unusable.
+ * The stack's ledger settings, or undefined when `tokenguard:ledger` is unset (no ledger). Throws a
+ * `pulumi.RunError` naming the key and the fix when the settings are unusable.
  *
  * - `tokenguard:ledger`: a file path (append-only JSONL) or `s3://bucket/prefix`
  * - `tokenguard:ledgerKey` (secret): the HMAC key for fingerprints, at least 32 characters
@@ -35,23 +37,22 @@ export interface LedgerSettings {
  * - `tokenguard:ledgerEndpoint`, `tokenguard:ledgerRegion`: S3 only
  */
 export function ledgerSettings(
-  config: pulumi.Config = new pulumi.Config("tokenguard"),
+  ledger: Settings["ledger"] = stackSettings().ledger,
 ): LedgerSettings | undefined {
-  const location = config.get("ledger");
-  if (location === undefined || location.trim() === "") return undefined;
+  if (ledger === undefined) return undefined;
   let sink: SinkSpec;
   try {
-    sink = parseSinkSpec(location, {
-      region: config.get("ledgerRegion"),
-      endpoint: config.get("ledgerEndpoint"),
-      retention: config.get("ledgerRetention"),
+    sink = parseSinkSpec(ledger.location, {
+      region: ledger.region,
+      endpoint: ledger.endpoint,
+      retention: ledger.retention,
     });
   } catch (e) {
     if (isLedgerError(e)) throw new pulumi.RunError(e.message);
     throw e;
   }
   // Read raw (no plaintext-secret warning); it is wrapped as a secret at once and never printed.
-  const key = pulumi.runtime.getConfig(`${config.name}:ledgerKey`);
+  const key = pulumi.runtime.getConfig("tokenguard:ledgerKey");
   if (key === undefined || key === "") {
     throw new pulumi.RunError(
       `config tokenguard:ledger is set but tokenguard:ledgerKey is not; the ledger fingerprints tokens with it. Set one: ${SET_LEDGER_KEY}`,

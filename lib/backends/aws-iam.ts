@@ -5,36 +5,8 @@ import { keySlot } from "../rotation/schedule";
 import { renderIamPolicy } from "../schema/iam-policy";
 import type { AwsScopeInput } from "./aws-scopes";
 import { resolvedAwsScopes } from "./aws-common";
+import type { AwsIamBackendArgs } from "../scoped-token-args";
 import type { BackendContext, IssueGeneration } from "./types";
-
-/** Options for the `aws-iam` backend: an IAM user holding the token's access keys. */
-export interface AwsIamBackendArgs {
-  /**
-   * IAM user name.
-   * @default "tg-<stack>-<name>" (shortened with a hash past 64 characters)
-   */
-  readonly userName?: string;
-  /**
-   * IAM path of the user.
-   * @default "/tokenguard/<project>/"
-   */
-  readonly path?: string;
-  /** ARN of a permissions boundary for the user: a ceiling beyond the inline policy. */
-  readonly permissionsBoundary?: pulumi.Input<string>;
-}
-
-const IAM_NAME = /^[\w+=,.@-]{1,64}$/;
-
-export function awsIamArgProblems(args: AwsIamBackendArgs | undefined): string[] {
-  const problems: string[] = [];
-  if (args?.userName !== undefined && !IAM_NAME.test(args.userName)) {
-    problems.push("aws.userName: use 1-64 letters, digits or + = , . @ _ -");
-  }
-  if (args?.path !== undefined && !/^\/(?:[\x21-\x7e]*\/)?$/.test(args.path)) {
-    problems.push('aws.path: an IAM path starts and ends with "/", e.g. "/tokenguard/"');
-  }
-  return problems;
-}
 
 /** An IAM-safe name, shortened with a stable hash suffix when too long. */
 export function iamSafeName(raw: string, max = 64): string {

@@ -4,44 +4,9 @@ import { renderIamPolicy } from "../schema/iam-policy";
 import { awsTags } from "./aws-iam";
 import { resolvedAwsScopes } from "./aws-common";
 import type { AwsScopeInput } from "./aws-scopes";
-import { issueRandomToken, randomArgProblems, type RandomBackendArgs } from "./random";
+import type { AwsSecretBackendArgs } from "../scoped-token-args";
+import { issueRandomToken } from "./random";
 import type { BackendContext, IssueGeneration } from "./types";
-
-/** Options for the `aws-secret` backend: an opaque token kept in AWS Secrets Manager. */
-export interface AwsSecretBackendArgs extends RandomBackendArgs {
-  /**
-   * Secrets Manager secret name.
-   * @default "tokenguard/<project>/<stack>/<name>"
-   */
-  readonly secretName?: string;
-  /** KMS key (id or ARN) encrypting the secret; AWS's managed key when unset. */
-  readonly kmsKeyId?: pulumi.Input<string>;
-  /**
-   * Days AWS keeps a deleted secret recoverable (7-30), so a destroy is deliberate.
-   * @default 30
-   */
-  readonly recoveryWindowInDays?: number;
-  /**
-   * Also deliver the token as the component's `value` output. Off by default: apps read
-   * `AWSCURRENT` (and `AWSPREVIOUS` during an overlap) from Secrets Manager at run time.
-   * @default false
-   */
-  readonly exposeValue?: boolean;
-}
-
-export function awsSecretArgProblems(args: AwsSecretBackendArgs | undefined): string[] {
-  const problems = randomArgProblems(args).map((p) => `aws.${p.replace(/^random\./, "")}`);
-  const days = args?.recoveryWindowInDays;
-  if (days !== undefined && (!Number.isInteger(days) || days < 7 || days > 30)) {
-    problems.push(
-      `aws.recoveryWindowInDays: ${days} is not 7-30; AWS keeps a deleted secret 7 to 30 days`,
-    );
-  }
-  if (args?.secretName !== undefined && !/^[\w/+=.@-]{1,512}$/.test(args.secretName)) {
-    problems.push("aws.secretName: use letters, digits and / _ + = . @ -");
-  }
-  return problems;
-}
 
 /**
  * One Secrets Manager secret; per generation an opaque random token (the random backend's logic)

@@ -1,42 +1,10 @@
 import { createHash } from "node:crypto";
 import * as pulumi from "@pulumi/pulumi";
 import { randomPackage } from "./packages";
+import type { RandomBackendArgs } from "../scoped-token-args";
 import type { BackendContext, IssueGeneration, IssuedGeneration } from "./types";
 
-/** Options for the `random` backend (opaque tokens checked by your own service). */
-export interface RandomBackendArgs {
-  /**
-   * Bytes of entropy per token.
-   * @default 32
-   */
-  readonly bytes?: number;
-  /**
-   * Text before the encoded bytes, so scanners can recognise the token; letters, digits and `_`.
-   * @default "tg_"
-   */
-  readonly prefix?: string;
-}
-
 export const RANDOM_MIN_BYTES = 32;
-
-/** Reasons the random options are unusable, one `field: message` each. */
-export function randomArgProblems(args: RandomBackendArgs | undefined): string[] {
-  const problems: string[] = [];
-  const bytes = args?.bytes;
-  if (
-    bytes !== undefined &&
-    (!Number.isInteger(bytes) || bytes < RANDOM_MIN_BYTES || bytes > 512)
-  ) {
-    problems.push(
-      `random.bytes: ${bytes} is not between ${RANDOM_MIN_BYTES} and 512; use at least ${RANDOM_MIN_BYTES} bytes of entropy`,
-    );
-  }
-  const prefix = args?.prefix;
-  if (prefix !== undefined && !/^[A-Za-z0-9_]{0,16}$/.test(prefix)) {
-    problems.push("random.prefix: use up to 16 letters, digits or underscores");
-  }
-  return problems;
-}
 
 /** The 64 characters of base64url: 6 bits of entropy per character. */
 export const TOKEN_ALPHABET_SPECIALS = "-_";

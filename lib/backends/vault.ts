@@ -2,41 +2,13 @@ import * as pulumi from "@pulumi/pulumi";
 import { vaultPackage } from "./packages";
 import type { VaultScope } from "../schema/scopes";
 import { renderVaultPolicy } from "../schema/vault-hcl";
+import type { VaultBackendArgs } from "../scoped-token-args";
 import type { BackendContext, IssueGeneration } from "./types";
-
-/** Options for the `vault` backend. The Vault provider comes from the component's `providers`. */
-export interface VaultBackendArgs {
-  /**
-   * Name of the generated least-privilege Vault policy.
-   * @default "tokenguard-<project>-<stack>-<name>"
-   */
-  readonly policyName?: string;
-  /** Vault Enterprise namespace for the policy and tokens. */
-  readonly namespace?: pulumi.Input<string>;
-  /**
-   * Create orphan tokens (no parent), so revoking the token Pulumi ran with does not revoke them.
-   * Needs `sudo` on `auth/token/create` for the provider's token.
-   * @default false
-   */
-  readonly orphan?: boolean;
-}
 
 /** Vault policy names are lower-case; keep them to characters Vault never rewrites. */
 export function defaultVaultPolicyName(name: string): string {
   const raw = `tokenguard-${pulumi.getProject()}-${pulumi.getStack()}-${name}`;
   return raw.toLowerCase().replace(/[^a-z0-9_-]+/g, "-");
-}
-
-export function vaultArgProblems(args: VaultBackendArgs | undefined): string[] {
-  const name = args?.policyName;
-  if (name !== undefined && !/^[a-z0-9][a-z0-9_-]{0,127}$/.test(name)) {
-    return [
-      "vault.policyName: use lower-case letters, digits, '-' or '_' (Vault lower-cases policy names)",
-    ];
-  }
-  if (name === "root" || name === "default")
-    return [`vault.policyName: "${name}" is a built-in Vault policy; choose another name`];
-  return [];
 }
 
 /**

@@ -1,6 +1,5 @@
 /** `tokenguard report`: the credential inventory of a stack, with what needs attention. */
 import { execFile } from "node:child_process";
-import { existsSync } from "node:fs";
 import { promisify } from "node:util";
 import type { Command } from "commander";
 import pc from "picocolors";
@@ -8,13 +7,8 @@ import { buildInventory } from "../report/inventory";
 import { formatTable } from "../report/format";
 import { nowSeconds } from "../rotation/clock";
 import { parseStackExport, StackExportError } from "../scan/state";
-import {
-  DEFAULT_POLICY,
-  loadPolicyFile,
-  POLICY_FILE_NAME,
-  PolicyFileError,
-  type Policy,
-} from "../schema/policy-file";
+import { POLICY_FILE_NAME, PolicyFileError, type Policy } from "../schema/policy-file";
+import { loadPolicy } from "../schema/policy-source";
 import { CliError, EXIT, printJson } from "./common";
 import { readInput } from "./scan";
 
@@ -26,12 +20,17 @@ interface ReportFlags {
   format?: "table" | "json";
 }
 
-/** The policy: --policy FILE, else ./tokenguard.policy.yaml if present, else built-in defaults. */
+/**
+ * The policy: --policy FILE, else the project's tokenguard.policy.yaml (found from the working
+ * directory up to the project root, as the component and the pack find it), else built-in defaults.
+ */
 export function reportPolicy(file: string | undefined): Policy {
-  const chosen = file ?? (existsSync(POLICY_FILE_NAME) ? POLICY_FILE_NAME : undefined);
-  if (chosen === undefined) return DEFAULT_POLICY;
   try {
-    return loadPolicyFile(chosen);
+    return loadPolicy({
+      ...(file ? { file } : {}),
+      searchFrom: process.cwd(),
+      baseDir: process.cwd(),
+    });
   } catch (e) {
     if (e instanceof PolicyFileError) throw new CliError(e.message);
     throw e;
@@ -78,7 +77,7 @@ export function registerReport(program: Command): void {
     .option("--stack <name>", "the stack to export when no --stack-export is given")
     .option(
       "--policy <file>",
-      `the policy file judging scopes and lifetimes (default: ./${POLICY_FILE_NAME} if present, else built-in defaults)`,
+      `the policy file judging scopes and lifetimes (default: the project's ${POLICY_FILE_NAME}, found from here up to Pulumi.yaml, else built-in defaults)`,
     )
     .option("--now <time>", "RFC 3339 instant to judge at (default: the system clock)")
     .option(

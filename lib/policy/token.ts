@@ -1,51 +1,49 @@
 /**
- * The five token-* rules on a ScopedToken's summary (the args it gives super(), which reach the
- * analyzer as its inputs): parsed with the same parser and judged by the same function as the
- * component's own check, against the same policy file.
+ * The token-* rules on a ScopedToken's summary (the args it gives super(), which reach the
+ * analyzer as its inputs): read with the one summary contract and judged by the same function as
+ * the component's own check, against the same policy file.
  */
-import type { ResourceValidationPolicy, ResourceValidationArgs } from "@pulumi/policy";
+import type { ResourceValidationArgs, ResourceValidationPolicy } from "@pulumi/policy";
 import { TOKEN_RULES, type Finding, type TokenRule } from "../rules/catalog";
+import { judgeDeclaration } from "../rules/declaration";
 import { SCOPED_TOKEN_TYPE } from "../rules/ownership";
-import { judgeToken } from "../rules/token-rules";
-import { parseTokenSpec, TokenSpecError } from "../schema/token";
+import { parseSummary, SummaryError } from "../schema/summary";
+import { DECLARATION_FIELDS } from "../schema/token";
 import { configWithDefaults, metadata, POLICY_SOURCE_PROPERTIES, policyFor } from "./config";
 import { forTypes, plain, reportAll } from "./facts";
 
-const DECLARATION_FIELDS = ["name", "backend", "scopes", "ttl", "rotation", "owner", "purpose"];
-
-/** The declaration in a ScopedToken summary, as plain JSON. */
-export function declarationFrom(args: ResourceValidationArgs): Record<string, unknown> {
-  const decl: Record<string, unknown> = {};
-  for (const field of DECLARATION_FIELDS) {
-    if (field in args.props) decl[field] = plain(args.props[field]);
+/**
+ * The summary fields the rules judge, as plain JSON. Each read goes through the SDK's unknown-value
+ * check; the schedule fields (unknown at preview when a program computes them) are not read.
+ */
+function summaryProps(args: ResourceValidationArgs): Record<string, unknown> {
+  const props: Record<string, unknown> = {};
+  for (const field of [...DECLARATION_FIELDS, "argumentProblems"]) {
+    if (field in args.props) props[field] = plain(args.props[field]);
   }
-  decl.name ??= args.name;
-  return decl;
+  return props;
 }
 
-/** Which rule a structural problem belongs to, by the field it names. */
-function ruleForField(line: string): TokenRule {
-  const field = line.split(/[:.[\s]/)[0];
-  if (field === "ttl") return "token-expiry-required";
-  if (field === "rotation") return "token-rotation-required";
-  if (field === "owner" || field === "purpose") return "token-ownership";
-  return "token-least-privilege"; // backend, scopes, name: what the token may reach
-}
+/** A ScopedToken that reported nothing to judge: fail closed, naming why that happens. */
+const NO_SUMMARY: Finding = {
+  rule: "token-least-privilege",
+  field: "",
+  message:
+    "this ScopedToken reported no declaration to the engine, so nothing can vouch for its scopes or lifetime: @pulumi/pulumi before 3.202 does not send a component's arguments, and PULUMI_NODEJS_SKIP_COMPONENT_INPUTS turns that off; upgrade @pulumi/pulumi or unset the variable",
+};
 
-/** Every finding on a ScopedToken summary: structural problems first, else the rules' verdict. */
+/** Every finding on a ScopedToken summary: argument and structural problems, else the rules'. */
 export function judgeSummary(args: ResourceValidationArgs, config: object): Finding[] {
-  let spec;
+  const props = summaryProps(args);
+  if (!DECLARATION_FIELDS.some((f) => f !== "name" && props[f] !== undefined)) return [NO_SUMMARY];
+  let summary;
   try {
-    spec = parseTokenSpec(declarationFrom(args));
+    summary = parseSummary(props, args.name);
   } catch (e) {
-    if (!(e instanceof TokenSpecError)) throw e;
-    return e.problems.map((line) => ({
-      rule: ruleForField(line),
-      field: line.split(":")[0],
-      message: line,
-    }));
+    if (!(e instanceof SummaryError)) throw e;
+    return [{ ...NO_SUMMARY, message: e.message }];
   }
-  return judgeToken(spec, policyFor(config));
+  return [...judgeDeclaration(summary, policyFor(config), summary.argumentProblems).findings];
 }
 
 function tokenPolicy(name: TokenRule): ResourceValidationPolicy {

@@ -15,9 +15,11 @@ import {
   TOKEN_FIELDS,
   vaultSeconds,
 } from "../rules/raw-vault";
-import { judgeToken, lifetimeOf } from "../rules/token-rules";
+import { judgeDeclaration, type DeclarationVerdict } from "../rules/declaration";
+import { lifetimeOf } from "../rules/token-rules";
 import type { Policy } from "../schema/policy-file";
-import { parseTokenSpec, TokenSpecError, type TokenSpec } from "../schema/token";
+import { parseSummary, SummaryError } from "../schema/summary";
+import type { TokenSpec } from "../schema/token";
 import {
   CREDENTIAL_RESOURCES,
   parseUrn,
@@ -154,37 +156,28 @@ function scopedTokenEntry(
   const outputs = resource.outputs ?? {};
   const name = str(inputs.name) ?? urnName;
   const flags: Flag[] = [];
-  const declaration = {
-    name,
-    backend: inputs.backend,
-    scopes: Array.isArray(inputs.scopes) ? inputs.scopes : [],
-    ...(str(inputs.ttl) ? { ttl: inputs.ttl } : {}),
-    ...(inputs.rotation && typeof inputs.rotation === "object"
-      ? { rotation: inputs.rotation }
-      : {}),
-    ...(str(inputs.owner) ? { owner: inputs.owner } : {}),
-    ...(str(inputs.purpose) ? { purpose: inputs.purpose } : {}),
-  };
-
-  let spec: TokenSpec | undefined;
+  let verdict: DeclarationVerdict | undefined;
   try {
-    spec = parseTokenSpec(declaration);
+    const summary = parseSummary(inputs, name);
+    verdict = judgeDeclaration(summary, options.policy, summary.argumentProblems);
   } catch (e) {
-    if (!(e instanceof TokenSpecError)) throw e;
+    if (!(e instanceof SummaryError)) throw e;
+    flags.push({ flag: "policy-violation", message: `the summary in state: ${e.message}` });
+  }
+  const spec = verdict?.spec;
+  if (verdict && !spec) {
     flags.push({
       flag: "policy-violation",
-      message: `the declaration in state does not parse: ${e.problems.join("; ")}`,
+      message: `the declaration in state does not parse: ${verdict.findings.map((f) => f.message).join("; ")}`,
     });
   }
-  if (spec) {
-    for (const f of judgeToken(spec, options.policy)) {
-      if (f.rule === "token-least-privilege") {
-        flags.push({ flag: "scope-beyond-policy", message: f.message });
-      } else if (f.rule === "token-ownership") {
-        if (f.field === "owner") flags.push({ flag: "missing-owner", message: f.message });
-      } else if (TOKEN_RULES[f.rule].level === "mandatory") {
-        flags.push({ flag: "policy-violation", message: `${f.message} [${f.rule}]` });
-      }
+  for (const f of spec ? (verdict?.findings ?? []) : []) {
+    if (f.rule === "token-least-privilege") {
+      flags.push({ flag: "scope-beyond-policy", message: f.message });
+    } else if (f.rule === "token-ownership") {
+      if (f.field === "owner") flags.push({ flag: "missing-owner", message: f.message });
+    } else if (TOKEN_RULES[f.rule].level === "mandatory") {
+      flags.push({ flag: "policy-violation", message: `${f.message} [${f.rule}]` });
     }
   }
 
@@ -253,7 +246,7 @@ function scopedTokenEntry(
     backend: str(inputs.backend) ?? "?",
     ...(owner ? { owner } : {}),
     ...(purpose ? { purpose } : {}),
-    scopes: spec?.scopeTexts ?? declaration.scopes.map(String),
+    scopes: spec?.scopeTexts ?? (Array.isArray(inputs.scopes) ? inputs.scopes.map(String) : []),
     ...(gen !== undefined ? { generation: gen } : {}),
     ...(current?.issued ? { issued: current.issued } : {}),
     ...(expires ? { expires } : {}),

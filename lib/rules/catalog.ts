@@ -1,6 +1,6 @@
 /**
- * Every rule tokenguard enforces, in one table: the policy pack builds its policies from it, the
- * component uses the levels, and the README's rules table is checked against it.
+ * Every rule tokenguard enforces, in one table: the policy pack builds its policies from it, and the
+ * component and `report` take each rule's level from it.
  */
 
 export type Level = "mandatory" | "advisory";
@@ -43,6 +43,14 @@ export const TOKEN_RULES = {
     severity: "critical",
     remediation:
       "Replace wildcard or privileged scopes with the exact paths/actions and capabilities the consumer needs.",
+  },
+  "token-arguments-valid": {
+    description:
+      "A ScopedToken's arguments must be well-formed: only known fields, and valid options for its backend.",
+    level: "mandatory",
+    severity: "high",
+    remediation:
+      "Fix or remove the field the message names: a misspelt field would otherwise silently not apply.",
   },
   "token-ownership": {
     description: "A token should name an owner and a purpose, so someone answers for it.",

@@ -2,13 +2,12 @@
  * `tokenguard.policy.yaml`: the one source of truth for what tokens may be, read by the
  * ScopedToken component (fail fast in the program) and by the policy pack (at preview).
  */
-import { existsSync, readFileSync } from "node:fs";
-import * as path from "node:path";
+import { readFileSync } from "node:fs";
 import { z } from "zod";
 import { parse as parseYaml, YAMLParseError } from "yaml";
 import { BACKENDS, type Backend } from "./scopes";
 import { DurationError, parseDuration } from "./duration";
-import { issueLines } from "./errors";
+import { issueLine, zodIssues } from "./errors";
 
 export const POLICY_FILE_NAME = "tokenguard.policy.yaml";
 
@@ -137,10 +136,22 @@ export class PolicyFileError extends Error {
   }
 }
 
+/** The keys a policy-file object at `path` may hold, for "did you mean" hints. */
+function knownKeys(path: readonly PropertyKey[]): readonly string[] {
+  if (path.length === 0) return Object.keys(policyFileSchema.shape);
+  if (path[0] === "defaults") return ["requireRotation", "requireOwner", "requirePurpose"];
+  if (path[0] === "backends")
+    return path.length === 1 ? BACKENDS : Object.keys(backendPolicySchema.shape);
+  if (path[0] === "tokens" && path.length === 2) return Object.keys(tokenPolicySchema.shape);
+  return [];
+}
+
 /** Validates a parsed policy document (an object, e.g. from YAML or pack config) and fills defaults. */
 export function resolvePolicy(document: unknown, source: string): Policy {
   const parsed = policyFileSchema.safeParse(document ?? {});
-  if (!parsed.success) throw new PolicyFileError(source, issueLines(parsed.error));
+  if (!parsed.success) {
+    throw new PolicyFileError(source, zodIssues(parsed.error, knownKeys).map(issueLine));
+  }
   const file = parsed.data;
   const backends = {} as Record<Backend, BackendPolicy>;
   for (const backend of BACKENDS) {
@@ -183,30 +194,15 @@ export function parsePolicyText(text: string, source: string): Policy {
   return resolvePolicy(document, source);
 }
 
-/** Reads and validates a policy file from disk. */
-export function loadPolicyFile(path: string): Policy {
+/** Reads and validates a policy file from disk; `label` names it in messages (default: `path`). */
+export function loadPolicyFile(path: string, label: string = path): Policy {
   let text: string;
   try {
     text = readFileSync(path, "utf8");
   } catch (e) {
-    throw new PolicyFileError(path, [
+    throw new PolicyFileError(label, [
       `cannot be read: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`,
     ]);
   }
-  return parsePolicyText(text, path);
-}
-
-/**
- * The project's policy file: `tokenguard.policy.yaml` in `startDir` or a directory above it, up to
- * the project root (the directory holding Pulumi.yaml) or the repository root, whichever comes
- * first. The component starts from the program's directory, the policy pack from the directory
- * `pulumi` runs in; both find the file beside Pulumi.yaml (or beside the program).
- */
-export function findProjectPolicyFile(startDir: string): string | undefined {
-  for (let dir = path.resolve(startDir); ; dir = path.dirname(dir)) {
-    const candidate = path.join(dir, POLICY_FILE_NAME);
-    if (existsSync(candidate)) return candidate;
-    const isRoot = ["Pulumi.yaml", "Pulumi.yml", ".git"].some((f) => existsSync(path.join(dir, f)));
-    if (isRoot || path.dirname(dir) === dir) return undefined;
-  }
+  return parsePolicyText(text, label);
 }

@@ -13,7 +13,7 @@ import {
   scopeParser,
   scopeText,
 } from "./scopes";
-import { issueLines } from "./errors";
+import { issueLine, zodIssues, type Issue } from "./errors";
 
 export type ParsedScope = VaultScope | LabelScope | AwsScope;
 
@@ -46,6 +46,17 @@ const optionalText = (field: string) =>
     .min(1, `${field} must not be empty`)
     .optional();
 
+/** The declaration's fields (every field of the summary that the policy judges). */
+export const DECLARATION_FIELDS = [
+  "name",
+  "backend",
+  "scopes",
+  "ttl",
+  "rotation",
+  "owner",
+  "purpose",
+] as const;
+
 const declarationSchema = z
   .object({
     name: z.string().min(1, "name must not be empty"),
@@ -63,7 +74,7 @@ const declarationSchema = z
           overlap: z.string({
             message: 'rotation.overlap is required, a duration like "1d" (at most half of every)',
           }),
-          anchor: z.string().optional(),
+          anchor: z.string({ message: "rotation.anchor must be an RFC 3339 string" }).optional(),
         },
         { message: 'rotation must be an object like { every: "30d", overlap: "1d" }' },
       )
@@ -79,10 +90,12 @@ const declarationSchema = z
     });
   });
 
-/** Structural problems with a declaration: one `field: message` line each (empty when well-formed). */
+const ROTATION_KEYS = ["every", "overlap", "anchor"];
+
+/** Structural problems with a declaration, one {@link Issue} each (field, path, message). */
 export class TokenSpecError extends Error {
-  constructor(readonly problems: readonly string[]) {
-    super(problems.join("; "));
+  constructor(readonly issues: readonly Issue[]) {
+    super(issues.map(issueLine).join("; "));
     this.name = "TokenSpecError";
   }
 }
@@ -90,7 +103,11 @@ export class TokenSpecError extends Error {
 /** Parses a declaration; throws {@link TokenSpecError} listing every structural problem. */
 export function parseTokenSpec(declaration: unknown): TokenSpec {
   const parsed = declarationSchema.safeParse(declaration);
-  if (!parsed.success) throw new TokenSpecError(issueLines(parsed.error));
+  if (!parsed.success) {
+    throw new TokenSpecError(
+      zodIssues(parsed.error, (path) => (path[0] === "rotation" ? ROTATION_KEYS : [])),
+    );
+  }
   const decl = parsed.data;
   const parse = scopeParser(decl.backend);
   const scopes = decl.scopes.map((s) => {

@@ -3,7 +3,6 @@
 //   pulumi preview --policy-pack node_modules/tokenguard/policy-packs/tokenguard
 // or copy this folder to publish it to your organisation: `pulumi policy publish`.
 "use strict";
-/* global require, process, __dirname */
 /* eslint-disable @typescript-eslint/no-require-imports -- CommonJS: run-policy-pack require()s it */
 
 /** `require(module)`; when its package is not installed, one line naming the fix, and exit 2. */

@@ -77,7 +77,7 @@ describe("backends/aws", () => {
         ],
       });
       assert.deepEqual(key.inputs, { user: "tg-unit-svc" });
-      assert.match(await promiseOf(token.tokenId), /^AKIAFAKE/);
+      assert.match(String(await promiseOf(token.tokenId)), /^AKIAFAKE/);
       assert.equal(
         await promiseOf(token.userArn),
         "arn:aws:iam::123456789012:user/tokenguard/tgtest/tg-unit-svc",
@@ -260,7 +260,7 @@ describe("backends/aws", () => {
         children().find((r) => r.name === "exp-secret")?.inputs.recoveryWindowInDays,
         30,
       );
-      assert.match(await promiseOf(token.value), /^tg_[A-Za-z0-9_-]{43}$/);
+      assert.match(String(await promiseOf(token.value)), /^tg_[A-Za-z0-9_-]{43}$/);
       assert.equal(await pulumi.isSecret(token.value), true);
       const version = children().find((r) => r.name === "exp-g0-version");
       // A secret input reaches the engine wrapped in Pulumi's secret signature.

@@ -85,7 +85,10 @@ describe("tokenguard check (CLI)", function () {
         ROOT,
       );
       assert.equal(pack.code, 2);
-      assert.match(pack.stderr, /the policy pack failed: .*clean is not a policy pack: it has no PulumiPolicy.yaml/);
+      assert.match(
+        pack.stderr,
+        /the policy pack failed: .*clean is not a policy pack: it has no PulumiPolicy.yaml/,
+      );
     });
   });
 

@@ -9,10 +9,7 @@ import * as path from "node:path";
 import type { EnforcementLevel } from "../../lib/check/analyzer-client";
 import type { StackView } from "../../lib/check/engine-view";
 import { RULES, type RuleName } from "../../lib/rules/catalog";
-import type {
-  ResourceValidationPolicy,
-  StackValidationPolicy,
-} from "@pulumi/policy";
+import type { ResourceValidationPolicy, StackValidationPolicy } from "@pulumi/policy";
 import { awsPolicies } from "../../lib/policy/aws";
 import { randomPolicies } from "../../lib/policy/random";
 import { tokenPolicies } from "../../lib/policy/token";

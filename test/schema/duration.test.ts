@@ -2,7 +2,7 @@ import { strict as assert } from "node:assert";
 import fc from "fast-check";
 import { DurationError, formatDuration, parseDuration } from "../../lib/schema/duration";
 
-describe("spec/duration", () => {
+describe("schema/duration", () => {
   const cases: [string, number][] = [
     ["90s", 90],
     ["15m", 900],

@@ -5,7 +5,7 @@ import {
   VaultPolicyParseError,
 } from "../../lib/schema/vault-hcl";
 
-describe("spec/vault-hcl parseVaultPolicy", () => {
+describe("schema/vault-hcl parseVaultPolicy", () => {
   it("reads HCL path blocks with comments, trailing commas and the legacy policy shorthand", () => {
     const doc = `# a comment
 path "secret/data/ci/*" {

@@ -1,0 +1,98 @@
+/**
+ * Issuing a ScopedToken's live generations: the backend's children for each, the ledger entry that
+ * records it (when a ledger is configured), and the outputs the component exposes. Each value is
+ * released only through its ledger entry, so a credential the ledger has not recorded is never
+ * delivered (fail-closed).
+ */
+import * as pulumi from "@pulumi/pulumi";
+import { ledgerEntry, type LedgerEntry, type LedgerSettings } from "./audit/ledger-entry";
+import { startBackend, type BackendArns } from "./backends";
+import type { IssuedGeneration } from "./backends/types";
+import { formatInstant } from "./rotation/clock";
+import type { Generation, LiveSet } from "./rotation/schedule";
+import type { Lifetime } from "./rules/token-rules";
+import type { PreviousGeneration, ScopedTokenArgs } from "./scoped-token-args";
+import { formatDuration } from "./schema/duration";
+import type { TokenSpec } from "./schema/token";
+
+export interface IssueRequest {
+  readonly name: string;
+  readonly spec: TokenSpec;
+  readonly args: ScopedTokenArgs;
+  readonly lifetime: Lifetime;
+  readonly live: LiveSet;
+  readonly ledger?: LedgerSettings;
+}
+
+/** What the live generations give the component's outputs. */
+export interface Issued extends BackendArns {
+  readonly current: IssuedGeneration;
+  readonly previous: pulumi.Output<PreviousGeneration | null>;
+}
+
+/** Creates the backend's children and one generation per live entry, oldest first. */
+export function issueGenerations(component: pulumi.ComponentResource, req: IssueRequest): Issued {
+  const childOpts = { parent: component };
+  const backend = startBackend(
+    { name: req.name, spec: req.spec, lifetime: req.lifetime, childOpts },
+    req.args,
+  );
+  let lastEntry: LedgerEntry | undefined;
+  const issue = (g: Generation): IssuedGeneration => {
+    const issued = backend.issue(g);
+    if (!req.ledger) return issued;
+    const entry = ledgerEntry(
+      `${req.name}-ledger-g${g.n}`,
+      {
+        token: {
+          // A plain promise, not the Output: depending on the component would mean depending on
+          // all its children, this entry included (a cycle).
+          urn: urnOf(component),
+          name: req.name,
+          generation: g.n,
+          backend: req.spec.backend,
+          scopes: req.spec.scopeTexts,
+          ttl: formatDuration(req.lifetime.ttl),
+          expiresAt: formatInstant(g.expiresAt),
+          owner: req.spec.owner,
+          purpose: req.spec.purpose,
+        },
+        value: issued.credential ?? issued.value,
+        ledger: req.ledger,
+        previous: lastEntry,
+      },
+      childOpts,
+    );
+    lastEntry = entry;
+    return { ...issued, value: entry.gate(issued.value) };
+  };
+  // Oldest first, so the engine registers (and creates) generations in order.
+  const older = req.live.previous;
+  const previous = older ? previousOutput(older, issue(older)) : pulumi.output(null);
+  return {
+    userArn: backend.userArn,
+    secretArn: backend.secretArn,
+    accessPolicyArn: backend.accessPolicyArn,
+    current: issue(req.live.current),
+    previous,
+  };
+}
+
+/** A resource's URN as a promise carrying no resource dependency. */
+function urnOf(resource: pulumi.Resource): Promise<string> {
+  return new Promise((resolve) => resource.urn.apply(resolve));
+}
+
+function previousOutput(
+  g: Generation,
+  issued: IssuedGeneration,
+): pulumi.Output<PreviousGeneration | null> {
+  return pulumi.secret(
+    pulumi.all([issued.value, issued.tokenId]).apply(([value, tokenId]): PreviousGeneration => ({
+      value,
+      tokenId,
+      generation: g.n,
+      expiresAt: formatInstant(g.expiresAt),
+    })),
+  );
+}
