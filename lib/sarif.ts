@@ -46,11 +46,18 @@ export function ruleDescriptor(rule: RuleMeta): Sarif.ReportingDescriptor {
   };
 }
 
+/** How the run went: a failed run carries its error as a tool notification. */
+export interface RunOutcome {
+  readonly executionSuccessful: boolean;
+  readonly error?: string;
+}
+
 /** A complete log: one run of tokenguard with these rules and results. */
 export function sarifLog(
   version: string,
   rules: readonly Sarif.ReportingDescriptor[],
   results: readonly Sarif.Result[],
+  outcome: RunOutcome = { executionSuccessful: true },
 ): Sarif.Log {
   return {
     $schema: "https://json.schemastore.org/sarif-2.1.0.json",
@@ -61,11 +68,22 @@ export function sarifLog(
           driver: {
             name: "tokenguard",
             version,
-            informationUri: "https://www.npmjs.com/package/tokenguard",
             rules: [...rules],
           },
         },
         originalUriBaseIds: { [SRCROOT]: { uri: "./" } },
+        invocations: [
+          {
+            executionSuccessful: outcome.executionSuccessful,
+            ...(outcome.error
+              ? {
+                  toolExecutionNotifications: [
+                    { level: "error", message: { text: outcome.error } },
+                  ],
+                }
+              : {}),
+          },
+        ],
         results: [...results],
       },
     ],

@@ -163,10 +163,32 @@ export async function captureStack(
   };
 }
 
+/**
+ * The project as the program sees it under check: `tokenguard:enforcement` advisory, so a
+ * ScopedToken the component would refuse still registers its summary, and the pack reports it with
+ * every other violation (each at its `new` call) instead of the first refusal ending the run.
+ */
+export function underCheck(project: Project): Project {
+  return { ...project, config: { ...project.config, "tokenguard:enforcement": "advisory" } };
+}
+
+/**
+ * The program's own warnings, without the component's findings: under check the component only
+ * warns (advisory), and the pack's verdict lists the same findings as violations.
+ */
+function ownDiagnostics(
+  diagnostics: CheckResult["diagnostics"],
+  policies: readonly PolicyInfo[],
+): CheckResult["diagnostics"] {
+  const prefixes = policies.map((p) => `${p.name}: `);
+  return diagnostics.filter((d) => !prefixes.some((prefix) => d.message.startsWith(prefix)));
+}
+
 /** Runs the check. Throws ProjectError, ProgramError, PackConfigError or a pack failure (all exit 2). */
 export async function runCheck(options: CheckOptions): Promise<CheckResult> {
   const loaded = loadProject(options.dir, options.stack ?? DEFAULT_STACK);
-  const project = options.project ? options.project(loaded) : loaded;
+  const declared = options.project ? options.project(loaded) : loaded;
+  const project = underCheck(declared);
   const given = options.configFile ? readPackConfigFile(options.configFile) : {};
   const packDir = path.resolve(options.policyPack);
 
@@ -175,7 +197,7 @@ export async function runCheck(options: CheckOptions): Promise<CheckResult> {
     const pack = await AnalyzerClient.start(packDir, {
       project: project.name,
       stack: project.stack,
-      config: { ...project.config },
+      config: { ...declared.config },
       projectDir: project.root,
     });
     try {
@@ -253,7 +275,7 @@ export async function runCheck(options: CheckOptions): Promise<CheckResult> {
       pack: { name: info.name, version: info.version, dir: packDir, policies: info.policies },
       resources: view.resources.filter((r) => !r.synthesized).length,
       violations,
-      diagnostics: view.diagnostics,
+      diagnostics: ownDiagnostics(view.diagnostics, info.policies),
       view,
     };
   } finally {

@@ -17,6 +17,8 @@ type Colors = ReturnType<typeof pc.createColors>;
 /** The JSON contract: `{ "resources": N, "violations": [ { policy, level, urn, type, message } ] }`. */
 export interface CheckJson {
   readonly resources: number;
+  /** Set, with exit code 2, when the program or the pack could not run: then no verdict exists. */
+  readonly error?: string;
   readonly violations: readonly {
     readonly policy: string;
     readonly level: EnforcementLevel;
@@ -34,6 +36,11 @@ export const CHECK_JSON_SCHEMA = {
   additionalProperties: false,
   required: ["resources", "violations"],
   properties: {
+    error: {
+      type: "string",
+      description:
+        "Present only when check could not give a verdict (exit 2): the program or the pack failed. resources is then 0 and violations empty.",
+    },
     resources: {
       type: "integer",
       minimum: 0,
@@ -69,6 +76,16 @@ export function toJson(result: CheckResult): CheckJson {
       message,
     })),
   };
+}
+
+/** The JSON document of a run that could not give a verdict (exit 2). */
+export function failedJson(message: string): CheckJson {
+  return { resources: 0, violations: [], error: message };
+}
+
+/** A valid SARIF log for a run that could not give a verdict: no results, the failure as a notification. */
+export function failedSarif(message: string, version: string): Sarif.Log {
+  return sarifLog(version, [], [], { executionSuccessful: false, error: message });
 }
 
 /** `random:index/randomBytes:RandomBytes` -> `random:index:RandomBytes`, as the engine displays types. */

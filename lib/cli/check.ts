@@ -2,16 +2,15 @@
  * `tokenguard check [dir]`: the policy verdict of `pulumi preview --policy-pack`, offline.
  * exit 0 = no mandatory violation, 1 = mandatory violation(s), 2 = the program or the pack failed.
  */
-import { readFileSync } from "node:fs";
 import * as path from "node:path";
 import type { Command } from "commander";
 import pc from "picocolors";
 import { hasMandatory, runCheck, type ProgressEvent } from "../check/check";
-import { formatText, toJson, toSarif } from "../check/format";
+import { failedJson, failedSarif, formatText, toJson, toSarif } from "../check/format";
 import { PackConfigError } from "../check/pack-config";
 import { DEFAULT_STACK, ProjectError } from "../check/project";
 import { ProgramError } from "../check/run-program";
-import { CliError, EXIT, packageRoot, parseFormat, printJson } from "./common";
+import { CliError, EXIT, packageRoot, packageVersion, parseFormat, printJson } from "./common";
 
 interface CheckFlags {
   readonly stack: string;
@@ -76,27 +75,22 @@ export function registerCheck(program: Command): void {
           onProgress: progress.update,
         });
       } catch (e) {
-        if (
-          e instanceof ProgramError ||
-          e instanceof ProjectError ||
-          e instanceof PackConfigError
-        ) {
-          const what = e instanceof ProgramError ? "the program failed:\n" : "";
-          throw new CliError(`${what}${e.message}`, EXIT.error);
-        }
-        throw new CliError(`the policy pack failed: ${(e as Error).message}`, EXIT.error);
+        const known =
+          e instanceof ProgramError || e instanceof ProjectError || e instanceof PackConfigError;
+        const message = known
+          ? `${e instanceof ProgramError ? "the program failed:\n" : ""}${e.message}`
+          : `the policy pack failed: ${(e as Error).message}`;
+        // A machine-readable run always writes a complete document, so CI never uploads an
+        // empty file: the failure is in it, and the exit code says 2.
+        if (format === "json") printJson(failedJson(message));
+        if (format === "sarif") printJson(failedSarif(message, packageVersion()));
+        throw new CliError(message, EXIT.error);
       } finally {
         progress.clear();
       }
       if (format === "json") printJson(toJson(result));
-      else if (format === "sarif") {
-        const version = (
-          JSON.parse(readFileSync(path.join(root, "package.json"), "utf8")) as { version: string }
-        ).version;
-        printJson(toSarif(result, version));
-      } else {
-        process.stdout.write(formatText(result, pc.createColors(process.stdout.isTTY === true)));
-      }
+      else if (format === "sarif") printJson(toSarif(result, packageVersion()));
+      else process.stdout.write(formatText(result, pc.createColors(process.stdout.isTTY === true)));
       process.exitCode = hasMandatory(result) ? EXIT.findings : EXIT.ok;
     });
 }

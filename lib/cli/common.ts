@@ -41,3 +41,12 @@ export function packageRoot(): string {
   }
   throw new CliError("cannot find tokenguard's package.json");
 }
+
+/** tokenguard's own version, from its package.json. */
+export function packageVersion(): string {
+  return (
+    JSON.parse(readFileSync(path.join(packageRoot(), "package.json"), "utf8")) as {
+      version: string;
+    }
+  ).version;
+}

@@ -7,6 +7,7 @@ import { strict as assert } from "node:assert";
 import { readFileSync, writeFileSync } from "node:fs";
 import * as path from "node:path";
 import Ajv from "ajv";
+import type * as Sarif from "sarif";
 import pc from "picocolors";
 import { CHECK_JSON_SCHEMA, formatText, toJson, toSarif } from "../../lib/check/format";
 import { runCheck } from "../../lib/check/check";
@@ -17,6 +18,7 @@ import { FIXTURES, PACK_DIR, ROOT } from "./helpers";
 
 const fixture = (name: string) => path.join(FIXTURES, name);
 const validateJson = new Ajv({ allErrors: true, strict: false }).compile(CHECK_JSON_SCHEMA);
+const validateSarif = sarifValidator();
 
 /** Line of the first `new X("<name>"` in a fixture's program. */
 function lineOf(file: string, name: string): number {
@@ -41,14 +43,52 @@ describe("tokenguard check (CLI)", function () {
       assert.equal(run.stderr, "", "no progress line when stderr is not a terminal");
     });
 
-    it("2 with the program's own message when ScopedToken refuses its declaration", async () => {
-      const run = await runCli(["check", fixture("throws")], ROOT);
-      assert.equal(run.code, 2);
-      assert.equal(run.stdout, "");
-      assert.equal(
-        run.stderr,
-        'tokenguard: the program failed:\nScopedToken "everything" is refused:\n  scopes[0]: verb "*" grants every action; name the verb [token-least-privilege]\n',
+    it("1 with every declaration ScopedToken refuses, each at its `new` call", async () => {
+      const dir = fixture("refused");
+      const file = path.join(dir, "index.ts");
+      const json = await runCli(["check", dir, "--format", "json"], ROOT);
+      assert.equal(json.code, 1, json.stderr);
+      const doc = JSON.parse(json.stdout) as {
+        violations: { policy: string; urn: string; message: string }[];
+      };
+      assert.ok(validateJson(doc), JSON.stringify(validateJson.errors));
+      assert.deepEqual(
+        doc.violations.map((v: { policy: string; urn: string; message: string }) => [
+          v.policy,
+          v.urn.split("::").pop(),
+          v.message,
+        ]),
+        [
+          [
+            "token-least-privilege",
+            "everything",
+            'scopes[0]: verb "*" grants every action; name the verb',
+          ],
+          ["token-arguments-valid", "misspelt", "random.byte: unknown field; did you mean bytes?"],
+        ],
       );
+      const sarif = await runCli(["check", dir, "--format", "sarif"], ROOT);
+      assert.equal(sarif.code, 1, sarif.stderr);
+      const log = JSON.parse(sarif.stdout) as Sarif.Log;
+      assert.ok(validateSarif(log), JSON.stringify(validateSarif.errors));
+      const lines = log.runs[0].results!.map(
+        (r) => r.locations![0].physicalLocation!.region!.startLine,
+      );
+      assert.deepEqual(lines.sort(), [lineOf(file, "everything"), lineOf(file, "misspelt")].sort());
+    });
+
+    it("2 with complete JSON and SARIF when the program cannot run", async () => {
+      const json = await runCli(["check", fixture("throws-plain"), "--format", "json"], ROOT);
+      assert.equal(json.code, 2);
+      const doc = JSON.parse(json.stdout) as { error: string };
+      assert.ok(validateJson(doc), JSON.stringify(validateJson.errors));
+      assert.match(doc.error, /^the program failed:\nregion is not set/);
+      const sarif = await runCli(["check", fixture("throws-plain"), "--format", "sarif"], ROOT);
+      assert.equal(sarif.code, 2);
+      const log = JSON.parse(sarif.stdout) as Sarif.Log;
+      assert.ok(validateSarif(log), JSON.stringify(validateSarif.errors));
+      assert.equal(log.runs[0].invocations?.[0].executionSuccessful, false);
+      assert.deepEqual(log.runs[0].results, []);
     });
 
     it("2 with the message and the line that threw for a plain error, no stack-trace wall", async () => {
