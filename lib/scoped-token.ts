@@ -7,10 +7,12 @@
  * token's summary → issue the live generations (lib/generations) → assign outputs.
  */
 import * as pulumi from "@pulumi/pulumi";
+import { version as pulumiVersion } from "@pulumi/pulumi/version";
 import { ledgerSettings } from "./audit/ledger-entry";
 import { loadBackendPackages } from "./backends/packages";
 import { issueGenerations, type Issued } from "./generations";
 import { MissingPeerError } from "./peer";
+import { sdkVersionProblem } from "./sdk-version";
 import { formatInstant, nowSeconds } from "./rotation/clock";
 import { jitteredAnchor, liveSet, type LiveSet } from "./rotation/schedule";
 import type { Finding } from "./rules/catalog";
@@ -147,22 +149,11 @@ export class ScopedToken extends pulumi.ComponentResource {
  * reading the policy file and loading the backend's provider package.
  */
 function check(name: string, args: ScopedTokenArgs, settings: Settings): Checked {
+  const sdk = sdkVersionProblem(pulumiVersion);
+  if (sdk) throw new pulumi.RunError(sdk);
   const declaration = declarationOf(name, args);
   const argIssues: Issue[] = argumentIssues(args);
-  const given = (args ?? {}) as { backend?: unknown; policyFile?: unknown };
-  const policyFile = typeof given.policyFile === "string" ? given.policyFile : undefined;
-  let policy;
-  try {
-    policy = loadPolicy({
-      ...(policyFile ? { file: policyFile } : {}),
-      ...(settings.policyFile ? { configured: settings.policyFile } : {}),
-      searchFrom: process.cwd(),
-      baseDir: process.cwd(),
-    });
-  } catch (e) {
-    if (e instanceof PolicyFileError) throw new pulumi.ResourceError(e.message, undefined);
-    throw e;
-  }
+  const policy = policyFor(name, args, argIssues, settings);
   const verdict = judgeDeclaration(declaration, policy, argIssues);
   const findings = [...verdict.findings];
   const spec = verdict.spec;
@@ -170,8 +161,10 @@ function check(name: string, args: ScopedTokenArgs, settings: Settings): Checked
     try {
       loadBackendPackages(spec.backend);
     } catch (e) {
-      if (!(e instanceof MissingPeerError)) throw e;
-      findings.push({ rule: "token-arguments-valid", field: "backend", message: e.message });
+      // Not a policy matter: the program cannot run here until the package is installed.
+      if (e instanceof MissingPeerError)
+        throw new pulumi.RunError(`ScopedToken "${name}": ${e.message}`);
+      throw e;
     }
   }
   // A declaration too broken for a schedule issues nothing, even in advisory mode: never a
@@ -194,6 +187,38 @@ function check(name: string, args: ScopedTokenArgs, settings: Settings): Checked
     findings,
     ...(plan ? { plan } : {}),
   };
+}
+
+/**
+ * The policy judging the token. A `policyFile` argument that cannot be used refuses the token (it
+ * is this token's field); a broken stack-wide policy file fails the program, naming the file.
+ */
+function policyFor(
+  name: string,
+  args: ScopedTokenArgs,
+  argIssues: readonly Issue[],
+  settings: Settings,
+) {
+  const given = (args ?? {}) as { policyFile?: unknown };
+  const usable =
+    !argIssues.some((i) => i.field === "policyFile") && typeof given.policyFile === "string";
+  const file = usable ? (given.policyFile as string) : undefined;
+  const source = {
+    configured: settings.policyFile,
+    searchFrom: process.cwd(),
+    baseDir: process.cwd(),
+  };
+  try {
+    return loadPolicy({ ...source, ...(file ? { file } : {}) });
+  } catch (e) {
+    if (!(e instanceof PolicyFileError)) throw e;
+    if (file) {
+      throw new TokenRefusedError(name, [
+        { rule: "token-arguments-valid", field: "policyFile", message: `policyFile: ${e.message}` },
+      ]);
+    }
+    throw new pulumi.ResourceError(e.message, undefined);
+  }
 }
 
 /** Findings that leave nothing issuable: the lifetime's own durations, or a missing package. */

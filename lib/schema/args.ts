@@ -120,7 +120,10 @@ export const ARGUMENT_FIELDS = [
 
 const topLevel = z.strictObject({
   ...Object.fromEntries(ARGUMENT_FIELDS.map((f) => [f, z.unknown().optional()])),
-  policyFile: z.string({ message: "must be a path string" }).min(1, "must not be empty").optional(),
+  policyFile: z
+    .string({ message: "must be a path string" })
+    .refine((p) => p.trim() !== "", "must not be empty")
+    .optional(),
 });
 
 /** Which block belongs to `backend`, and the blocks that do not. */

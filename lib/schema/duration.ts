@@ -10,6 +10,9 @@
 const UNIT_SECONDS = { w: 604800, d: 86400, h: 3600, m: 60, s: 1 } as const;
 type Unit = keyof typeof UNIT_SECONDS;
 
+/** The longest duration accepted: 100 years of 365 days (any instant it leads to is printable). */
+export const MAX_DURATION = 100 * 365 * 86400;
+
 const UNIT_FORM = /^(?:\d+[wdhms])+$/;
 const ISO_FORM = /^P(?:(\d+)W)?(?:(\d+)D)?(?:T(?:(\d+)H)?(?:(\d+)M)?(?:(\d+)S)?)?$/;
 
@@ -55,7 +58,9 @@ export function parseDuration(input: string): number {
   } else {
     throw new DurationError(input, `is not a duration; ${HINT}`);
   }
-  if (!Number.isSafeInteger(seconds)) throw new DurationError(input, "is too large");
+  if (!Number.isSafeInteger(seconds) || seconds > MAX_DURATION) {
+    throw new DurationError(input, "is longer than 100 years; no token should live that long");
+  }
   if (seconds <= 0)
     throw new DurationError(input, "is zero; a token must expire, so give a positive duration");
   return seconds;
