@@ -20,7 +20,7 @@ export type {
 } from "./scoped-token-args";
 export { awsScopes } from "./backends/aws-scopes";
 export type { AwsScopeInput } from "./backends/aws-scopes";
-export { tokenHash } from "./backends/random";
+export { tokenHash } from "./token-hash";
 export { MissingPeerError } from "./peer";
 export { PolicyFileError, POLICY_FILE_NAME } from "./schema/policy-file";
 export { DurationError } from "./schema/duration";

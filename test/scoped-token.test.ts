@@ -1,7 +1,7 @@
 import { strict as assert } from "node:assert";
 import * as pulumi from "@pulumi/pulumi";
 import { ScopedToken, SCOPED_TOKEN_TYPE, type ScopedTokenArgs } from "../lib";
-import { tokenHash } from "../lib/backends/random";
+import { tokenHash } from "../lib/token-hash";
 import { fingerprintOf } from "../lib/audit/fingerprint";
 import { LEDGER_ENTRY_TYPE } from "../lib/audit/ledger-entry";
 import {

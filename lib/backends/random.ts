@@ -1,6 +1,6 @@
-import { createHash } from "node:crypto";
 import * as pulumi from "@pulumi/pulumi";
 import { randomPackage } from "./packages";
+import { tokenHash } from "../token-hash";
 import type { RandomBackendArgs } from "../scoped-token-args";
 import type { BackendContext, IssueGeneration, IssuedGeneration } from "./types";
 
@@ -12,11 +12,6 @@ export const TOKEN_ALPHABET_SPECIALS = "-_";
 /** Characters needed for `bytes` bytes of entropy from the 64-character base64url alphabet. */
 export function tokenLength(bytes: number): number {
   return Math.ceil((bytes * 8) / 6);
-}
-
-/** SHA-256 hex of a token: what a verifying service stores instead of the token. */
-export function tokenHash(value: string): string {
-  return createHash("sha256").update(value, "utf8").digest("hex");
 }
 
 /**

@@ -3,7 +3,6 @@
  * `vault.policyName`), its path, and a message that names the fix. Schemas produce these; lib/rules
  * decides which rule each belongs to, so no caller ever parses message text.
  */
-import type { z } from "zod";
 
 export interface Issue {
   /** The field as users write it: `ttl`, `rotation.every`, `scopes[2]`, `vault.policyName`. */
@@ -33,14 +32,24 @@ export function issueLine(issue: Issue): string {
  * a "did you mean" when a known key is close (`rotaton` → `rotation`). Messages never echo input
  * values that might be secret.
  */
+/** The parts of a zod error this module reads (structural, so no zod type leaks into declarations). */
+export interface SchemaError {
+  readonly issues: readonly {
+    readonly code: string;
+    readonly path: readonly PropertyKey[];
+    readonly message: string;
+    readonly keys?: readonly string[];
+  }[];
+}
+
 export function zodIssues(
-  error: z.ZodError,
+  error: SchemaError,
   known: (path: readonly PropertyKey[]) => readonly string[] = () => [],
 ): Issue[] {
   return error.issues.flatMap((issue): Issue[] => {
     const path = issue.path.filter((k): k is string | number => typeof k !== "symbol");
     if (issue.code === "unrecognized_keys") {
-      return issue.keys.map((key) => {
+      return (issue.keys ?? []).map((key) => {
         const at = [...path, key];
         const hint = closest(key, known(path));
         return {
@@ -55,7 +64,7 @@ export function zodIssues(
 }
 
 /** The lines of {@link zodIssues}. */
-export function issueLines(error: z.ZodError): string[] {
+export function issueLines(error: SchemaError): string[] {
   return zodIssues(error).map(issueLine);
 }
 

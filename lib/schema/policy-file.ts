@@ -52,7 +52,7 @@ const tokenPolicySchema = z.strictObject({
   maxTtl: durationField.optional(),
 });
 
-export const policyFileSchema = z.strictObject({
+const policyFileSchema = z.strictObject({
   version: z.literal(1, { message: "version must be 1" }).optional(),
   defaults: z
     .strictObject({
@@ -71,7 +71,6 @@ export const policyFileSchema = z.strictObject({
   tokens: z.record(z.string().min(1), tokenPolicySchema).optional(),
 });
 
-export type PolicyFileInput = z.input<typeof policyFileSchema>;
 
 export interface BackendPolicy {
   readonly maxTtl: number;

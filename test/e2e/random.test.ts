@@ -7,7 +7,7 @@ import { strict as assert } from "node:assert";
 import * as path from "node:path";
 import { jitteredAnchor, generation } from "../../lib/rotation/schedule";
 import { formatInstant } from "../../lib/rotation/clock";
-import { tokenHash } from "../../lib/backends/random";
+import { tokenHash } from "../../lib/token-hash";
 import { engineBin, fingerprint, newStack, type Stack } from "./harness";
 import { assertNoPlaintextTokens, inventoryOf } from "./state-checks";
 
