@@ -71,7 +71,6 @@ const policyFileSchema = z.strictObject({
   tokens: z.record(z.string().min(1), tokenPolicySchema).optional(),
 });
 
-
 export interface BackendPolicy {
   readonly maxTtl: number;
   readonly maxRotation: number;
