@@ -94,6 +94,8 @@ export function run(
       env: opts.env,
       stdio: ["pipe", "pipe", "pipe"],
     });
+    // A child that exits without reading its stdin must not fail the run with EPIPE.
+    child.stdin.on("error", () => undefined);
     child.stdin.end(opts.input ?? "");
     let stdout = "";
     let stderr = "";
@@ -199,12 +201,18 @@ export interface StackState {
 /** A new stack for the program in `dir` on its own file:// backend. */
 export async function newStack(
   dir: string,
-  opts: { bin?: string; env?: Record<string, string>; secrets?: readonly string[] } = {},
+  opts: {
+    bin?: string;
+    env?: Record<string, string>;
+    secrets?: readonly string[];
+    /** The stack's name (default: a random e2e-… name); each stack has a backend of its own. */
+    name?: string;
+  } = {},
 ): Promise<Stack> {
   const bin = opts.bin ?? engineBin();
   const tmp = await fs.promises.mkdtemp(path.join(os.tmpdir(), "tg-e2e-"));
   await fs.promises.mkdir(path.join(tmp, "state"));
-  const name = `e2e-${randomBytes(4).toString("hex")}`;
+  const name = opts.name ?? `e2e-${randomBytes(4).toString("hex")}`;
   const passphrase = randomBytes(12).toString("hex");
   const env: NodeJS.ProcessEnv = {
     ...process.env,

@@ -1,0 +1,181 @@
+/**
+ * Every workflow and hook in examples/ci, run unchanged in a user's repository: a fresh project
+ * outside this repository that installed tokenguard from its tarball, a git work tree, a Pulumi
+ * project in infra/, the real engine on a local backend.
+ */
+import { strict as assert } from "node:assert";
+import { generateKeyPairSync } from "node:crypto";
+import { readFileSync } from "node:fs";
+import * as path from "node:path";
+import type * as Sarif from "sarif";
+import { parse } from "yaml";
+import { engineBin, newStack, type Stack } from "../e2e/harness";
+import { sarifValidator } from "../helpers/sarif";
+import {
+  freshProject,
+  pulumiYaml,
+  REPO,
+  testedVersion,
+  VERSION,
+  type FreshProject,
+} from "./project";
+import { runJob } from "./workflows";
+
+const CI = path.join(REPO, "examples/ci");
+const token = (name: string, scope: string) => `new ScopedToken(${JSON.stringify(name)}, {
+  backend: "random",
+  scopes: [${JSON.stringify(scope)}],
+  ttl: "31d",
+  rotation: { every: "30d", overlap: "1d" },
+  owner: "team-orders",
+  purpose: "examples/ci test",
+});
+`;
+const program = (...tokens: string[]) =>
+  `import { ScopedToken } from "tokenguard";\n\n${tokens.join("\n")}`;
+
+describe("examples/ci: each workflow and hook, unchanged, in a user's repository", function () {
+  this.timeout(1_800_000);
+  let project: FreshProject;
+  let stack: Stack;
+  /** What a runner's env and secrets would hold, for a local backend. */
+  let env: NodeJS.ProcessEnv;
+
+  before(async () => {
+    project = await freshProject({
+      tokenguard: VERSION,
+      "@pulumi/pulumi": testedVersion("@pulumi/pulumi"),
+      "@pulumi/random": testedVersion("@pulumi/random"),
+      typescript: testedVersion("typescript"),
+    });
+    await project.write({
+      "infra/Pulumi.yaml": pulumiYaml("infra"),
+      "infra/index.ts": program(token("orders-api", "orders:read")),
+      ".gitignore": "node_modules/\n",
+    });
+    await project.sh(
+      "git init -q && git add -A && git -c user.name=t -c user.email=t@e commit -qm init",
+    );
+    // "prod", as the workflows name it: each test stack has a backend of its own.
+    stack = await newStack(path.join(project.dir, "infra"), { bin: engineBin(), name: "prod" });
+    env = {
+      ...stack.env,
+      PATH: `${path.join(project.dir, "node_modules/.bin")}${path.delimiter}${stack.env.PATH}`,
+    };
+  });
+
+  after(async () => {
+    await stack?.destroy().catch(() => undefined);
+    await stack?.cleanup();
+    await project?.remove();
+  });
+
+  const expressions = (extra: Record<string, string> = {}) => ({
+    "matrix.project": "infra",
+    "matrix.stack": "prod",
+    "secrets.PULUMI_ACCESS_TOKEN": "",
+    "secrets.VAULT_ADDR": "",
+    "secrets.VAULT_TOKEN": "",
+    ...extra,
+  });
+
+  it("check-pr.yml: passes a clean change, fails a violating one with valid SARIF", async () => {
+    const file = path.join(CI, "check-pr.yml");
+    // The project was installed from its lock already: that stands in for the `npm ci` step.
+    const skipInstall = (s: { run?: string }) => s.run === "npm ci";
+    const clean = await runJob(file, "check", {
+      cwd: project.dir,
+      expressions: expressions(),
+      env,
+      skip: skipInstall,
+    });
+    assert.equal(clean.failed, undefined, JSON.stringify(clean.failed));
+    assert.equal(clean.outputs.check?.code, "0");
+    await project.write({
+      "infra/index.ts": program(
+        token("orders-api", "orders:read"),
+        token("everything", "orders:*"),
+      ),
+    });
+    const bad = await runJob(file, "check", {
+      cwd: project.dir,
+      expressions: expressions(),
+      env,
+      skip: skipInstall,
+    });
+    assert.equal(bad.outputs.check?.code, "1");
+    assert.match(bad.failed?.stdout ?? "", /mandatory policy violations/);
+    const log = JSON.parse(
+      readFileSync(path.join(project.dir, "tokenguard-check.sarif"), "utf8"),
+    ) as Sarif.Log;
+    const validate = sarifValidator();
+    assert.ok(validate(log), JSON.stringify(validate.errors));
+    assert.match(bad.summary, /token-least-privilege/);
+    await project.write({ "infra/index.ts": program(token("orders-api", "orders:read")) });
+  });
+
+  it("rotate.yml: exports, checks, runs pulumi up and finds nothing overdue", async () => {
+    const r = await runJob(path.join(CI, "rotate.yml"), "rotate", {
+      cwd: project.dir,
+      expressions: expressions(),
+      // The workflow's STACK is an organisation's ("my-org/prod"); a local backend's is "prod".
+      env: { ...env, STACK: "prod" },
+      skip: (s) => s.run === "npm ci",
+    });
+    assert.equal(r.failed, undefined, JSON.stringify(r.failed));
+    assert.ok(r.steps.some((s) => /pulumi up/.test(s.step) && s.code === 0));
+    const inventory = JSON.parse(readFileSync(path.join(project.dir, "inventory.json"), "utf8"));
+    assert.equal(inventory.tokens.length, 1);
+  });
+
+  it("scan.yml: the source scan is clean (node_modules skipped) and the state scan and report pass", async () => {
+    const file = path.join(CI, "scan.yml");
+    const skip = (s: { run?: string }) => s.run === "npm ci";
+    const source = await runJob(file, "source", {
+      cwd: project.dir,
+      expressions: expressions(),
+      env,
+      skip,
+    });
+    assert.equal(source.failed, undefined, JSON.stringify(source.failed));
+    const sarif = JSON.parse(
+      readFileSync(path.join(project.dir, "tokenguard.sarif"), "utf8"),
+    ) as Sarif.Log;
+    assert.deepEqual(sarif.runs[0].results, []);
+    const state = await runJob(file, "state", {
+      cwd: path.join(project.dir, "infra"),
+      expressions: expressions(),
+      env,
+      skip,
+    });
+    assert.equal(state.failed, undefined, JSON.stringify(state.failed));
+  });
+
+  it("pre-commit hooks: a staged credential is refused, a clean commit passes", async () => {
+    const hook = path.join(CI, "pre-commit");
+    const config = parse(readFileSync(path.join(CI, "pre-commit-config.yaml"), "utf8")) as {
+      repos: { hooks: { id: string; entry: string }[] }[];
+    };
+    const entries = config.repos.flatMap((r) => r.hooks);
+    await project.write({ "infra/notes.md": "nothing to see\n" });
+    await project.sh("git add infra/notes.md");
+    assert.equal((await project.sh(`sh '${hook}'`, { env, allowFail: true })).code, 0);
+    // Each hook from the directory it expects: the check hook from the Pulumi project ("."), as in
+    // a repository whose root is the project.
+    for (const { id, entry } of entries) {
+      const cwd = id === "tokenguard-check" ? "infra" : ".";
+      assert.equal((await project.sh(entry, { env, cwd, allowFail: true })).code, 0, entry);
+    }
+    // A freshly generated key that guards nothing: a true positive whatever the detectors' tuning.
+    const { privateKey } = generateKeyPairSync("ed25519");
+    const pem = privateKey.export({ type: "pkcs8", format: "pem" }).toString();
+    await project.write({ "infra/deploy-key.pem": pem });
+    await project.sh("git add infra/deploy-key.pem");
+    const refused = await project.sh(`sh '${hook}'`, { env, allowFail: true });
+    assert.equal(refused.code, 1, refused.stdout + refused.stderr);
+    assert.match(refused.stdout, /private-key/);
+    const scanEntry = entries.find((e) => e.id === "tokenguard-scan")!;
+    assert.equal((await project.sh(scanEntry.entry, { env, allowFail: true })).code, 1);
+    await project.sh("git rm -q --cached infra/deploy-key.pem && rm infra/deploy-key.pem");
+  });
+});
