@@ -104,6 +104,11 @@ const BACKEND_OPTIONS: Record<Backend, { block: string; schema: z.ZodObject }> =
   },
 };
 
+/** The option names of `backend`'s block (for docs and tests; the schema is the source). */
+export function optionNames(backend: Backend): string[] {
+  return Object.keys(BACKEND_OPTIONS[backend].schema.shape);
+}
+
 /** Every top-level field ScopedToken takes (the declaration's, the policy file, the blocks). */
 export const ARGUMENT_FIELDS = [
   "backend",
