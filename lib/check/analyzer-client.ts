@@ -34,8 +34,8 @@ import {
   type PolicyConfigEntry,
 } from "./pack-config";
 
-/** The sentinel the engine sends for a string (or any) value not known during preview. */
-export const UNKNOWN = "04da6b54-80e4-46f7-96ec-b56ff0331ba9";
+/** The sentinel the engine sends for a value not known during preview (re-exported for callers). */
+export { UNKNOWN } from "../wire";
 
 export type EnforcementLevel = "advisory" | "mandatory" | "disabled" | "remediate";
 export type Severity = "" | "low" | "medium" | "high" | "critical";

@@ -13,13 +13,10 @@
  * - Analyze sees inputs; AnalyzeStack sees outputs: a custom resource's state at preview (its
  *   inputs here), a component's or the stack's registerOutputs.
  */
-import { UNKNOWN, urnOf, type ResourceInput, type ResourceOptions } from "./analyzer-client";
+import { urnOf, type ResourceInput, type ResourceOptions } from "./analyzer-client";
+import { OUTPUT_SIG, RESOURCE_SIG, SECRET_SIG, SIG_KEY, UNKNOWN } from "../wire";
 import type { AliasSpec, RawRegistration, SourcePosition } from "./protocol";
 
-const SECRET_SIG = "1b47061264138c4ac30d75fd1eb44270";
-const RESOURCE_SIG = "5cf8f73096256a8f31e491e813e4eb8e";
-const OUTPUT_SIG = "d0e6a833031e9bbcd3f4e8bde6ca49a4";
-const SIG_KEY = "4dabf18193072939515e22adb298388d";
 export const ROOT_STACK_TYPE = "pulumi:pulumi:Stack";
 const PROVIDER_PREFIX = "pulumi:providers:";
 

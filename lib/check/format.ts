@@ -1,6 +1,6 @@
 /**
  * `tokenguard check` output: text laid out like the policy section of `pulumi preview`, the JSON
- * contract of design.md, and SARIF 2.1.0 through the shared writer. Messages are the pack's own,
+ * contract (`{ resources, violations }`), and SARIF 2.1.0 through the shared writer. Messages are the pack's own,
  * which carry only values known at preview and never a secret.
  */
 import { createHash } from "node:crypto";

@@ -1,8 +1,11 @@
-import { existsSync, readFileSync } from "node:fs";
-import * as path from "node:path";
 /** Shared CLI plumbing: exit codes, errors, output formats. */
+import { readFileSync } from "node:fs";
+import * as path from "node:path";
+import { packageRoot } from "../package-root";
 
-/** Exit codes shared by every command (design.md). */
+export { packageRoot };
+
+/** Exit codes shared by every command: 0 clean, 1 findings, 2 error. */
 export const EXIT = { ok: 0, findings: 1, error: 2 } as const;
 
 /** An error the CLI reports as one line (no stack trace) with the given exit code. */
@@ -30,16 +33,6 @@ export function parseFormat(value: string): Format {
 /** Writes a whole document to stdout (JSON/SARIF), newline-terminated. */
 export function printJson(value: unknown): void {
   process.stdout.write(`${JSON.stringify(value, null, 2)}\n`);
-}
-
-/** tokenguard's own package.json, found by walking up from this file (works from lib/ and dist/lib/). */
-export function packageRoot(): string {
-  for (let dir = __dirname; dir !== path.dirname(dir); dir = path.dirname(dir)) {
-    const file = path.join(dir, "package.json");
-    if (existsSync(file) && JSON.parse(readFileSync(file, "utf8")).name === "tokenguard")
-      return dir;
-  }
-  throw new CliError("cannot find tokenguard's package.json");
 }
 
 /** tokenguard's own version, from its package.json. */

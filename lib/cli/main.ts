@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 /**
  * The `tokenguard` command. Thin: parse arguments (commander), call the library, print.
- * Exit codes follow design.md: 0 clean, 1 findings/violations/tampering, 2 error.
+ * Exit codes: 0 clean, 1 findings/violations/tampering, 2 error.
  */
 import { Command, CommanderError } from "commander";
 import { readFileSync } from "node:fs";

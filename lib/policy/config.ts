@@ -9,6 +9,8 @@
  * absolute path.
  */
 import * as path from "node:path";
+import { pathToFileURL } from "node:url";
+import { packageRoot } from "../package-root";
 import type { Policy as PackPolicy, PolicyConfigSchema } from "@pulumi/policy";
 import { RULES, type RuleName } from "../rules/catalog";
 import type { Policy } from "../schema/policy-file";
@@ -24,7 +26,16 @@ export function metadata(name: RuleName): Omit<PackPolicy, "configSchema"> {
     enforcementLevel: rule.level,
     severity: rule.severity,
     remediationSteps: rule.remediation,
+    url: ruleDocsUrl(name),
   };
+}
+
+/**
+ * The rule's section of docs/rules.md in the installed package, as a file URL: the package ships its
+ * docs, and there is no public site to point at that would be as sure to match this version.
+ */
+export function ruleDocsUrl(name: RuleName): string {
+  return `${pathToFileURL(path.join(packageRoot(), "docs", "rules.md")).href}#${name}`;
 }
 
 /** Config properties selecting the policy file, offered by every rule that judges against it. */

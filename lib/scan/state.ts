@@ -6,9 +6,10 @@ import { z } from "zod";
 import { SCOPED_TOKEN_TYPE } from "../rules/ownership";
 import { issueLines } from "../schema/errors";
 
-/** The signature key Pulumi marks a secret value with in state and exports. */
-export const SECRET_SIG_KEY = "4dabf18193072939515e22adb298388d";
-export const SECRET_SIG_VALUE = "1b47061264138c4ac30d75fd1eb44270";
+import { SECRET_SIG as SECRET_SIG_VALUE, SIG_KEY as SECRET_SIG_KEY } from "../wire";
+
+/** The signature Pulumi marks a secret value with in state and exports (lib/wire). */
+export { SECRET_SIG_KEY, SECRET_SIG_VALUE };
 
 /** A value wrapped as a secret (ciphertext, or plaintext under --show-secrets): not a leak. */
 export function isSecretValue(value: unknown): boolean {

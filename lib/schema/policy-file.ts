@@ -100,7 +100,7 @@ export interface Policy {
 
 const DAY = 86400;
 
-/** Built-in ceilings (design.md): strict — expiry and rotation required, no wildcards. */
+/** Built-in ceilings: strict — expiry and rotation required, no wildcards. */
 export const BUILT_IN_BACKEND_POLICY: Readonly<Record<Backend, BackendPolicy>> = {
   vault: {
     maxTtl: 768 * 3600,

@@ -4,7 +4,7 @@
  * algorithm itself (Provos & Mazières' EksBlowfish), about 100 lines. Blowfish's initial P-array
  * and S-boxes are the hexadecimal digits of pi's fractional part, so they are computed here
  * (Machin's formula on BigInt, ~50 ms once) instead of pasting 1,042 constants.
- * Checked against Go's bcrypt by engine-providers.test.ts (known vectors).
+ * Checked against crypt_blowfish's published vectors by bcrypt.test.ts.
  */
 import { randomBytes } from "node:crypto";
 

@@ -4,7 +4,7 @@ import * as path from "node:path";
 import { ledgerProvider, type LedgerEntryOutputs } from "../../lib/audit/provider";
 import { formatHead } from "../../lib/audit/record";
 import { buildLedger, entryInputs, ledgerText, tempDir, tokenValue, URN } from "./fixtures";
-import { runCli } from "./run-cli";
+import { runCli } from "../helpers/cli";
 
 const p = ledgerProvider as Required<typeof ledgerProvider>;
 

@@ -20,7 +20,7 @@ import type { LedgerRecord } from "../../lib/audit/record";
 import { openSink, parseSinkSpec, type SinkSpec } from "../../lib/audit/sinks";
 import { startMoto, type MotoServer } from "../helpers/moto";
 import { entryInputs, tempDir } from "./fixtures";
-import { runCli } from "./run-cli";
+import { runCli } from "../helpers/cli";
 
 const REPO = path.resolve(__dirname, "../..");
 const p = ledgerProvider as Required<typeof ledgerProvider>;

@@ -4,9 +4,9 @@ import { UNKNOWN, urnOf } from "../../lib/check/analyzer-client";
 import { defaultProviderName, engineView, goDurationSeconds } from "../../lib/check/engine-view";
 import type { RawRegistration } from "../../lib/check/protocol";
 
-const SECRET = { "4dabf18193072939515e22adb298388d": "1b47061264138c4ac30d75fd1eb44270" };
-const REF = "5cf8f73096256a8f31e491e813e4eb8e";
-const SIG = "4dabf18193072939515e22adb298388d";
+import { RESOURCE_SIG as REF, SECRET_SIG, SIG_KEY as SIG } from "../../lib/wire";
+
+const SECRET = { [SIG]: SECRET_SIG };
 
 /** A registration with the mock runtime's URN (only the immediate parent's type in it). */
 function reg(

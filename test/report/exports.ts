@@ -6,8 +6,9 @@
  */
 import { createHash } from "node:crypto";
 
-export const SIG = "4dabf18193072939515e22adb298388d";
-export const SIG_SECRET = "1b47061264138c4ac30d75fd1eb44270";
+import { SECRET_SIG as SIG_SECRET, SIG_KEY as SIG } from "../../lib/wire";
+
+export { SIG, SIG_SECRET };
 
 /** A secret as an export shows it without --show-secrets. */
 export function secret(label: string): Record<string, string> {
