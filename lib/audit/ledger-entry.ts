@@ -13,6 +13,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { fingerprintOf, keyIdOf, ledgerKeyProblem, SET_LEDGER_KEY } from "./fingerprint";
 import { ledgerProvider, type LedgerEntryInputs } from "./provider";
 import type { LedgerEvent } from "./record";
+import type { CredentialFacts } from "./state";
 import { isLedgerError, parseSinkSpec, type SinkSpec } from "./sinks";
 import type { Settings } from "../settings";
 import { stackSettings } from "../stack-settings";
@@ -63,22 +64,16 @@ export function ledgerSettings(
   return { sink, key: pulumi.secret(key) };
 }
 
-/** The non-secret facts a ledger entry records about its generation. */
-export interface LedgerTokenFacts {
+/** The non-secret facts a ledger entry records about its generation (its record's, by another name). */
+export type LedgerTokenFacts = Pick<
+  CredentialFacts,
+  "generation" | "backend" | "scopes" | "ttl" | "expiresAt" | "owner" | "purpose"
+> & {
   /** URN of the ScopedToken. */
   readonly urn: pulumi.Input<string>;
   /** The ScopedToken's resource name. */
   readonly name: string;
-  readonly generation: number;
-  readonly backend: string;
-  /** Canonical scope texts. */
-  readonly scopes: readonly string[];
-  readonly ttl: string;
-  /** RFC 3339. */
-  readonly expiresAt: string;
-  readonly owner?: string;
-  readonly purpose?: string;
-}
+};
 
 export interface LedgerEntryArgs {
   readonly token: LedgerTokenFacts;

@@ -10,7 +10,7 @@
 import { z } from "zod";
 import { zodIssues, type Issue } from "./errors";
 import { RESOURCE_REFERENCE, type Backend } from "./scopes";
-import type { TokenDeclaration } from "./token";
+import { DECLARATION_FIELDS, type TokenDeclaration } from "./token";
 
 /** A value another resource provides (pulumi.Output, or a Promise), recognised without Pulumi. */
 export function isReference(value: unknown): boolean {
@@ -109,14 +109,9 @@ export function optionNames(backend: Backend): string[] {
   return Object.keys(BACKEND_OPTIONS[backend].schema.shape);
 }
 
-/** Every top-level field ScopedToken takes (the declaration's, the policy file, the blocks). */
+/** Every top-level field ScopedToken takes: the declaration's (but its name), the policy file, the blocks. */
 export const ARGUMENT_FIELDS = [
-  "backend",
-  "scopes",
-  "ttl",
-  "rotation",
-  "owner",
-  "purpose",
+  ...DECLARATION_FIELDS.filter((f) => f !== "name"),
   "policyFile",
   "vault",
   "random",
