@@ -129,6 +129,63 @@ function engineUrnOf(project: string, stack: string, type: string, name: string,
   return urnOf(project, stack, type, name, parent);
 }
 
+/** Stack config of one package (`aws:region` → `{ region }`), as its default provider's inputs. */
+function packageConfig(input: ViewInput, pkg: string): Record<string, unknown> {
+  const props: Record<string, unknown> = {};
+  const secret = new Set(input.secretKeys ?? []);
+  for (const [key, value] of Object.entries(input.config ?? {})) {
+    const [ns, ...rest] = key.split(":");
+    if (ns !== pkg || rest.length !== 1) continue;
+    props[rest[0]] = secret.has(key) ? { [SIG_KEY]: SECRET_SIG, value } : value;
+  }
+  return props;
+}
+
+/** A default provider the engine adds for a package (one per package, version and download URL). */
+function defaultProviderFor(input: ViewInput, r: RawRegistration): EngineResource {
+  const pkg = r.type.split(":")[0];
+  const name = defaultProviderName(r.version, r.pluginDownloadURL);
+  const props = {
+    ...packageConfig(input, pkg),
+    ...(r.version ? { version: r.version } : {}),
+    ...(r.pluginDownloadURL ? { pluginDownloadURL: r.pluginDownloadURL } : {}),
+  };
+  const type = `${PROVIDER_PREFIX}${pkg}`;
+  return {
+    type,
+    name,
+    urn: urnOf(input.project, input.stack, type, name),
+    props,
+    outputs: props,
+    custom: true,
+    analyze: true,
+    synthesized: true,
+    dependencies: [],
+    propertyDependencies: {},
+  };
+}
+
+/** The resource options the engine passes an analyzer, from a registration. */
+function optionsOf(
+  r: RawRegistration,
+  parent: string | undefined,
+  input: ViewInput,
+  engineUrn: (mock: string) => string,
+): ResourceOptions {
+  return {
+    protect: r.protect,
+    ignoreChanges: r.ignoreChanges,
+    ...(r.deleteBeforeReplace !== undefined ? { deleteBeforeReplace: r.deleteBeforeReplace } : {}),
+    additionalSecretOutputs: [...new Set(r.additionalSecretOutputs)],
+    aliases: r.aliases.map((a) => aliasUrn(a, r, parent, input.project, input.stack, engineUrn)),
+    customTimeouts: {
+      create: goDurationSeconds(r.customTimeouts.create),
+      update: goDurationSeconds(r.customTimeouts.update),
+      delete: goDurationSeconds(r.customTimeouts.delete),
+    },
+  };
+}
+
 /** Rebuilds the engine's view of a program run. */
 export function engineView(input: ViewInput): StackView {
   const { project, stack } = input;
@@ -136,56 +193,21 @@ export function engineView(input: ViewInput): StackView {
   const engineUrn = (mock: string) => mockToEngine.get(mock) ?? mock;
   const conv = (v: Record<string, unknown>) => marshal(v, engineUrn) as Record<string, unknown>;
   const resources: EngineResource[] = [];
-  const providers = new Map<string, EngineResource>();
+  const defaults = new Map<string, EngineResource>();
   let stackUrn = urnOf(project, stack, ROOT_STACK_TYPE, `${project}-${stack}`);
-
-  const packageConfig = (pkg: string): Record<string, unknown> => {
-    const props: Record<string, unknown> = {};
-    const secret = new Set(input.secretKeys ?? []);
-    for (const [key, value] of Object.entries(input.config ?? {})) {
-      const [ns, ...rest] = key.split(":");
-      if (ns !== pkg || rest.length !== 1) continue;
-      props[rest[0]] = secret.has(key) ? { [SIG_KEY]: SECRET_SIG, value } : value;
-    }
-    return props;
-  };
-
-  const defaultProvider = (r: RawRegistration): EngineResource => {
-    const pkg = r.type.split(":")[0];
-    const name = defaultProviderName(r.version, r.pluginDownloadURL);
-    const key = `${pkg}::${name}`;
-    let provider = providers.get(key);
-    if (!provider) {
-      const props = {
-        ...packageConfig(pkg),
-        ...(r.version ? { version: r.version } : {}),
-        ...(r.pluginDownloadURL ? { pluginDownloadURL: r.pluginDownloadURL } : {}),
-      };
-      const type = `${PROVIDER_PREFIX}${pkg}`;
-      provider = {
-        type,
-        name,
-        urn: urnOf(project, stack, type, name),
-        props,
-        outputs: props,
-        custom: true,
-        analyze: true,
-        synthesized: true,
-        dependencies: [],
-        propertyDependencies: {},
-      };
-      providers.set(key, provider);
-      resources.push(provider);
-    }
-    return provider;
-  };
 
   const providerOf = (r: RawRegistration): EngineResource | undefined => {
     if (r.type.startsWith(PROVIDER_PREFIX) || !(r.custom || r.remote)) return undefined;
-    if (!r.provider) return defaultProvider(r);
-    const mock = r.provider.slice(0, r.provider.lastIndexOf("::"));
-    const urn = engineUrn(mock);
-    return resources.find((p) => p.urn === urn);
+    if (r.provider) {
+      const urn = engineUrn(r.provider.slice(0, r.provider.lastIndexOf("::")));
+      return resources.find((p) => p.urn === urn);
+    }
+    const fresh = defaultProviderFor(input, r);
+    const known = defaults.get(fresh.urn);
+    if (known) return known;
+    defaults.set(fresh.urn, fresh);
+    resources.push(fresh);
+    return fresh;
   };
 
   for (const r of input.registrations) {
@@ -196,32 +218,17 @@ export function engineView(input: ViewInput): StackView {
     const provider = providerOf(r);
     const props = conv(r.inputs);
     const registered = input.outputs.get(r.mockUrn);
-    const outputs = r.custom ? props : registered ? conv(registered) : {};
-    const options: ResourceOptions = {
-      protect: r.protect,
-      ignoreChanges: r.ignoreChanges,
-      ...(r.deleteBeforeReplace !== undefined
-        ? { deleteBeforeReplace: r.deleteBeforeReplace }
-        : {}),
-      additionalSecretOutputs: [...new Set(r.additionalSecretOutputs)],
-      aliases: r.aliases.map((a) => aliasUrn(a, r, parent, project, stack, engineUrn)),
-      customTimeouts: {
-        create: goDurationSeconds(r.customTimeouts.create),
-        update: goDurationSeconds(r.customTimeouts.update),
-        delete: goDurationSeconds(r.customTimeouts.delete),
-      },
-    };
     resources.push({
       type: r.type,
       name: r.name,
       urn,
       props,
-      outputs,
+      outputs: r.custom ? props : registered ? conv(registered) : {},
       ...(parent ? { parent } : {}),
       custom: r.custom,
       analyze: r.op === "register",
       synthesized: false,
-      options,
+      options: optionsOf(r, parent, input, engineUrn),
       ...(provider
         ? {
             provider: {
