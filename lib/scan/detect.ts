@@ -64,7 +64,9 @@ function keep(
   return rule.allowInBase64 === true || !insideBase64Blob(content, start, end);
 }
 
-const KEYWORDS = new KeywordIndex(COMPILED.flatMap((c) => c.detectors.flatMap((d) => d.keywords ?? [])));
+const KEYWORDS = new KeywordIndex(
+  COMPILED.flatMap((c) => c.detectors.flatMap((d) => d.keywords ?? [])),
+);
 
 /** tokenguard's own detectors. Synchronous and allocation-light: it runs on every file. */
 export function detectOwn(content: string, file: string): Detection[] {

@@ -52,6 +52,14 @@ const OTHER_VENDORS: ScanRule = {
     `${SL}tailscale#TAILSCALE_WEBHOOK_KEY`,
     `${SL}tailscale#TAILSCALE_KEY`,
   ],
+  cases: {
+    tp: [
+      (f) => `SHOPIFY_ACCESS_TOKEN=shpat_${f.hex(32)}`,
+      (f) => `client = Groq(api_key="gsk_${f.mixed(52)}")`,
+      (f) => `echo dckr_pat_${f.b64url(27)} | docker login -u builder --password-stdin`,
+    ],
+    fp: ["SHOPIFY_ACCESS_TOKEN=shpat_<token>", "GROQ_API_KEY=gsk_..."],
+  },
 };
 
 const STRUCTURAL: readonly ScanRule[] = [

@@ -52,7 +52,9 @@ describe("scan: every rule's own true and false positives", () => {
           const { file, text } = expand(c, 7000 + i);
           const found = await detect(text, file);
           assert.deepEqual(
-            found.filter((d) => d.rule.id === rule.id).map((d) => text.slice(d.start, d.end).length),
+            found
+              .filter((d) => d.rule.id === rule.id)
+              .map((d) => text.slice(d.start, d.end).length),
             [],
             `reported in ${file}`,
           );

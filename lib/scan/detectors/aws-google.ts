@@ -11,11 +11,22 @@
  * key restrictions — so it is not reported. The same key anywhere else is.
  */
 import { entropy, isPlaceholder } from "../noise";
-import { B62, B64URL, ROTATE, SL, linesAround, randomLooking, standalone, type ScanRule } from "./kit";
+import {
+  B62,
+  B64URL,
+  ROTATE,
+  SL,
+  linesAround,
+  randomLooking,
+  standalone,
+  type ScanRule,
+} from "./kit";
 
 /** Long-term (AKIA), temporary (ASIA), bearer (ABIA) and context (ACCA) access key IDs: base32. */
 const AWS_KEY_ID_BODY = "(?:AKIA|ASIA|ABIA|ACCA)[A-Z2-7]{16}";
 const AWS_KEY_ID = new RegExp(`(?<![${B62}])${AWS_KEY_ID_BODY}(?![${B62}])`);
+
+const SERVICE_ACCOUNT = /"type"\s*:\s*"service_account"/;
 
 /** Firebase client configuration keys found around a public web API key. */
 const FIREBASE_CONTEXT =
@@ -39,7 +50,8 @@ export const AWS_GOOGLE_RULES: readonly ScanRule[] = [
     cases: {
       tp: [
         (f) => `aws_access_key_id = AKIA${f.pick("ABCDEFGHIJKLMNOPQRSTUVWXYZ234567", 16)}`,
-        (f) => `s3 = boto3.client("s3", aws_access_key_id="ASIA${f.pick("ABCDEFGHIJKLMNOPQRSTUVWXYZ234567", 16)}")`,
+        (f) =>
+          `s3 = boto3.client("s3", aws_access_key_id="ASIA${f.pick("ABCDEFGHIJKLMNOPQRSTUVWXYZ234567", 16)}")`,
       ],
       fp: ["aws_access_key_id = AKIAIOSFODNN7EXAMPLE", "AKIAXXXXXXXXXXXXXXXX"],
     },
@@ -75,7 +87,8 @@ export const AWS_GOOGLE_RULES: readonly ScanRule[] = [
     cases: {
       tp: [
         (f) => `aws_secret_access_key = ${f.mixed(40)}`,
-        (f) => `new AWS.Credentials("AKIA${f.pick("ABCDEFGHIJKLMNOPQRSTUVWXYZ234567", 16)}", "${f.mixed(40)}")`,
+        (f) =>
+          `new AWS.Credentials("AKIA${f.pick("ABCDEFGHIJKLMNOPQRSTUVWXYZ234567", 16)}", "${f.mixed(40)}")`,
       ],
       fp: [
         "aws_secret_access_key = wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY",
@@ -109,7 +122,10 @@ export const AWS_GOOGLE_RULES: readonly ScanRule[] = [
       fp: [
         (f) =>
           `const firebaseConfig = {\n  apiKey: "AIza${f.b64url(35)}",\n  authDomain: "orders-app.firebaseapp.com",\n  projectId: "orders-app",\n};`,
-        { file: "android/app/google-services.json", text: (f) => `{"api_key": [{"current_key": "AIza${f.b64url(35)}"}]}` },
+        {
+          file: "android/app/google-services.json",
+          text: (f) => `{"api_key": [{"current_key": "AIza${f.b64url(35)}"}]}`,
+        },
         "GOOGLE_API_KEY=AIzaXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXX",
       ],
     },
@@ -124,18 +140,20 @@ export const AWS_GOOGLE_RULES: readonly ScanRule[] = [
     allowInBase64: true,
     detectors: [
       {
-        pattern: /"private_key_id"\s*:\s*"(?<secret>[a-f0-9]{40})"/g,
-        keywords: ["service_account"],
-        validate: (secret, ctx) =>
-          /"type"\s*:\s*"service_account"/.test(ctx.content) && randomLooking(3.0)(secret),
-      },
-      {
         pattern: /"private_key"\s*:\s*"(?<secret>-----BEGIN [A-Z ]*PRIVATE KEY-----[^"]{8,}?)"/g,
         keywords: ["service_account"],
         validate: (secret, ctx) =>
-          /"type"\s*:\s*"service_account"/.test(ctx.content) &&
-          !/"private_key_id"\s*:\s*"[a-f0-9]{40}"/.test(ctx.content) &&
+          SERVICE_ACCOUNT.test(ctx.content) &&
           !isPlaceholder(secret.replace(/-----[A-Z ]+-----/g, "")),
+      },
+      {
+        // A key file whose private_key was cut out still names the key: report its id.
+        pattern: /"private_key_id"\s*:\s*"(?<secret>[a-f0-9]{40})"/g,
+        keywords: ["service_account"],
+        validate: (secret, ctx) =>
+          SERVICE_ACCOUNT.test(ctx.content) &&
+          !/"private_key"\s*:\s*"-----BEGIN/.test(ctx.content) &&
+          randomLooking(3.0)(secret),
       },
     ],
     cases: {
@@ -144,6 +162,8 @@ export const AWS_GOOGLE_RULES: readonly ScanRule[] = [
           `{\n  "type": "service_account",\n  "project_id": "orders-prod",\n  "private_key_id": "${f.hex(40)}",\n  "private_key": "-----BEGIN PRIVATE KEY-----\\n${f.b64(64)}\\n-----END PRIVATE KEY-----\\n",\n  "client_email": "ci@orders-prod.iam.gserviceaccount.com"\n}`,
         (f) =>
           `{"type": "service_account", "private_key": "-----BEGIN PRIVATE KEY-----\\nMIIE${f.b64(40)}\\n-----END PRIVATE KEY-----\\n", "client_email": "a@b.iam.gserviceaccount.com"}`,
+        (f) =>
+          `{"type": "service_account", "project_id": "orders", "private_key_id": "${f.hex(40)}", "client_id": "${f.digits(21)}"}`,
       ],
       fp: [
         `{"type": "service_account", "private_key_id": "<key-id>", "private_key": "<your private key>"}`,

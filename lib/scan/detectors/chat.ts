@@ -51,8 +51,10 @@ export const CHAT_RULES: readonly ScanRule[] = [
     cases: {
       tp: [
         (f) => `SLACK_BOT_TOKEN=xoxb-${f.digits(12)}-${f.digits(13)}-${f.mixed(24)}`,
-        (f) => `client = WebClient(token="xoxp-${f.digits(11)}-${f.digits(12)}-${f.digits(12)}-${f.hex(32)}")`,
-        (f) => `app_token: xapp-1-A${f.pick("ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789", 10)}-${f.digits(13)}-${f.hex(64)}`,
+        (f) =>
+          `client = WebClient(token="xoxp-${f.digits(11)}-${f.digits(12)}-${f.digits(12)}-${f.hex(32)}")`,
+        (f) =>
+          `app_token: xapp-1-A${f.pick("ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789", 10)}-${f.digits(13)}-${f.hex(64)}`,
         (f) => `"access_token": "xoxe.xoxp-1-${f.mixed(160)}"`,
         (f) => `refresh_token=xoxe-1-${f.mixed(146)}`,
         (f) => `legacy = 'xoxs-${f.digits(10)}-${f.digits(11)}-${f.digits(12)}-${f.hex(64)}'`,
@@ -60,7 +62,8 @@ export const CHAT_RULES: readonly ScanRule[] = [
       fp: [
         "SLACK_BOT_TOKEN=xoxb-my-bot-token",
         "token: xoxb-xxxxxxxxxxx-xxxxxxxxxxxxx-xxxxxxxxxxxxxxxxxxxxxxxx",
-        (f) => `"token": "xoxp-${f.digits(12)}-${f.digits(12)}-${f.digits(12)}-####################"`,
+        (f) =>
+          `"token": "xoxp-${f.digits(12)}-${f.digits(12)}-${f.digits(12)}-####################"`,
         "xoxp-1234-1234-1234-aaaabbbbccccddddeeeeffff00001111",
         "xoxe.xoxp-1-SlackConfigurationAccessTokenGoesHere",
       ],
@@ -83,9 +86,12 @@ export const CHAT_RULES: readonly ScanRule[] = [
     ],
     cases: {
       tp: [
-        (f) => `SLACK_WEBHOOK_URL=https://hooks.slack.com/services/T${f.pick("ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789", 8)}/B${f.pick("ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789", 10)}/${f.mixed(24)}`,
-        (f) => `requests.post("https://hooks.slack.com/workflows/T${f.pick("ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789", 9)}/A${f.pick("ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789", 10)}/${f.digits(18)}/${f.mixed(24)}", json=body)`,
-        (f) => `webhook: https://hooks.slack.com/triggers/T${f.pick("ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789", 9)}/${f.digits(13)}/${f.hex(32)}`,
+        (f) =>
+          `SLACK_WEBHOOK_URL=https://hooks.slack.com/services/T${f.pick("ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789", 8)}/B${f.pick("ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789", 10)}/${f.mixed(24)}`,
+        (f) =>
+          `requests.post("https://hooks.slack.com/workflows/T${f.pick("ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789", 9)}/A${f.pick("ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789", 10)}/${f.digits(18)}/${f.mixed(24)}", json=body)`,
+        (f) =>
+          `webhook: https://hooks.slack.com/triggers/T${f.pick("ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789", 9)}/${f.digits(13)}/${f.hex(32)}`,
       ],
       fp: [
         "https://hooks.slack.com/services/T00000000/B00000000/XXXXXXXXXXXXXXXXXXXXXXXX",
@@ -103,7 +109,10 @@ export const CHAT_RULES: readonly ScanRule[] = [
     remediation: `Reset the token in the Discord developer portal, or delete the webhook. ${ROTATE}`,
     detectors: [
       {
-        pattern: standalone("[MNO][A-Za-z0-9_-]{23,27}\\.[A-Za-z0-9_-]{6}\\.[A-Za-z0-9_-]{27,40}", `${B64URL}.`),
+        pattern: standalone(
+          "[MNO][A-Za-z0-9_-]{23,27}\\.[A-Za-z0-9_-]{6}\\.[A-Za-z0-9_-]{27,40}",
+          `${B64URL}.`,
+        ),
         // No literal is common to every bot token (its first part is a base64 user id).
         validate: (s) => mixedCase(s.split(".")[2]) && randomLooking(3.5)(s),
       },
@@ -113,7 +122,9 @@ export const CHAT_RULES: readonly ScanRule[] = [
         keywords: ["discord"],
         validate: (s) => randomLooking(3.5)(s.split("/")[1]),
       },
-      nearVendor(["discord"], /discord/i, "[A-Za-z0-9_-]{32}|[a-f0-9]{64}", (s) => randomLooking(3.3)(s)),
+      nearVendor(["discord"], /discord/i, "[A-Za-z0-9_-]{32}|[a-f0-9]{64}", (s) =>
+        randomLooking(3.3)(s),
+      ),
     ],
     cases: {
       tp: [
@@ -156,7 +167,8 @@ export const CHAT_RULES: readonly ScanRule[] = [
       tp: [
         (f) => `FB_PAGE_TOKEN=EAAB${f.mixed(180)}`,
         (f) => `facebook_app_secret: "${f.hex(32)}"`,
-        (f) => `graph_url = "https://graph.facebook.com/me?access_token=${f.digits(15)}|${f.b64url(27)}"`,
+        (f) =>
+          `graph_url = "https://graph.facebook.com/me?access_token=${f.digits(15)}|${f.b64url(27)}"`,
       ],
       fp: [
         "FACEBOOK_APP_SECRET=your-app-secret",

@@ -34,6 +34,9 @@ export function validGithubChecksum(token: string): boolean {
 /** True when a "pypi-…" token's body decodes to a macaroon issued by PyPI or TestPyPI. */
 export function validPypiMacaroon(token: string): boolean {
   const body = token.replace(/^pypi-/, "");
-  const head = Buffer.from(body.slice(0, 64), "base64url").toString("latin1");
-  return /^\x02\x01(?:\x08pypi\.org|\x0dtest\.pypi\.org)/.test(head);
+  const head = Buffer.from(body.slice(0, 64), "base64url");
+  // Macaroon v2: version 2, then field 1 (location) with its length and the index's host.
+  if (head[0] !== 2 || head[1] !== 1) return false;
+  const location = head.subarray(3, 3 + head[2]).toString("latin1");
+  return location === "pypi.org" || location === "test.pypi.org";
 }

@@ -9,7 +9,17 @@
  * with our own values.
  */
 import { isUuid } from "../noise";
-import { B62, B64URL, ROTATE, SL, mixedCase, nearVendor, randomLooking, standalone, type ScanRule } from "./kit";
+import {
+  B62,
+  B64URL,
+  ROTATE,
+  SL,
+  mixedCase,
+  nearVendor,
+  randomLooking,
+  standalone,
+  type ScanRule,
+} from "./kit";
 
 const FLY_BODY = "(?:fm1[ar]_|fm2_)[A-Za-z0-9+/]{60,}={0,3}|fo1_[A-Za-z0-9_-]{43}";
 
@@ -23,7 +33,8 @@ export const CLOUD_RULES: readonly ScanRule[] = [
     remediation: `Delete the secret in the app registration (Certificates & secrets) and add a new one. ${ROTATE}`,
     detectors: [
       {
-        pattern: /(?<![A-Za-z0-9_~.-])(?<secret>[A-Za-z0-9_~.]{3}\dQ~[A-Za-z0-9_~.-]{31,34})(?![A-Za-z0-9_~.-])/g,
+        pattern:
+          /(?<![A-Za-z0-9_~.-])(?<secret>[A-Za-z0-9_~.]{3}\dQ~[A-Za-z0-9_~.-]{31,34})(?![A-Za-z0-9_~.-])/g,
         keywords: ["q~"],
         validate: (s) => mixedCase(s.slice(6)) && randomLooking(3.5, 6)(s),
       },
@@ -31,8 +42,10 @@ export const CLOUD_RULES: readonly ScanRule[] = [
     cases: {
       tp: [
         (f) => `AZURE_CLIENT_SECRET=${f.alnum(3)}8Q~${f.mixed(34)}`,
-        (f) => `<add key="ida:ClientSecret" value="${f.alnum(3)}7Q~${f.mixed(20)}.${f.mixed(10)}-${f.alnum(2)}" />`,
-        (f) => `Connect-MgGraph -ClientSecretCredential (New-Object PSCredential($appId, (ConvertTo-SecureString '${f.alnum(3)}8Q~${f.mixed(33)}' -AsPlainText -Force)))`,
+        (f) =>
+          `<add key="ida:ClientSecret" value="${f.alnum(3)}7Q~${f.mixed(20)}.${f.mixed(10)}-${f.alnum(2)}" />`,
+        (f) =>
+          `Connect-MgGraph -ClientSecretCredential (New-Object PSCredential($appId, (ConvertTo-SecureString '${f.alnum(3)}8Q~${f.mixed(33)}' -AsPlainText -Force)))`,
       ],
       fp: [
         "client_secret=abc8Q~xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx",
@@ -58,8 +71,10 @@ export const CLOUD_RULES: readonly ScanRule[] = [
     ],
     cases: {
       tp: [
-        (f) => `"ConnectionString": "DefaultEndpointsProtocol=https;AccountName=ordersprod;AccountKey=${f.base64Bytes(64)};EndpointSuffix=core.windows.net"`,
-        (f) => `SERVICEBUS=Endpoint=sb://orders.servicebus.windows.net/;SharedAccessKeyName=send;SharedAccessKey=${f.base64Bytes(32)}`,
+        (f) =>
+          `"ConnectionString": "DefaultEndpointsProtocol=https;AccountName=ordersprod;AccountKey=${f.base64Bytes(64)};EndpointSuffix=core.windows.net"`,
+        (f) =>
+          `SERVICEBUS=Endpoint=sb://orders.servicebus.windows.net/;SharedAccessKeyName=send;SharedAccessKey=${f.base64Bytes(32)}`,
       ],
       fp: [
         "AccountName=devstoreaccount1;AccountKey=<storage-account-key>",
@@ -104,8 +119,19 @@ export const CLOUD_RULES: readonly ScanRule[] = [
         keywords: ["v1.0-"],
         validate: randomLooking(3.3, 5),
       },
-      nearVendor(["cloudflare", "cf_"], /cloudflare|\bcf_/i, "[a-f0-9]{37}", randomLooking(3.2), B62),
-      nearVendor(["cloudflare", "cf_"], /cloudflare|\bcf_/i, "[A-Za-z0-9_-]{40}", (s) => mixedCase(s) && randomLooking(3.8)(s)),
+      nearVendor(
+        ["cloudflare", "cf_"],
+        /cloudflare|\bcf_/i,
+        "[a-f0-9]{37}",
+        randomLooking(3.2),
+        B62,
+      ),
+      nearVendor(
+        ["cloudflare", "cf_"],
+        /cloudflare|\bcf_/i,
+        "[A-Za-z0-9_-]{40}",
+        (s) => mixedCase(s) && randomLooking(3.8)(s),
+      ),
     ],
     cases: {
       tp: [
@@ -137,7 +163,13 @@ export const CLOUD_RULES: readonly ScanRule[] = [
         keywords: ["hrku-"],
         validate: randomLooking(3.8, 5),
       },
-      nearVendor(["heroku"], /heroku/i, "[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}", (s) => isUuid(s) && randomLooking(3.0)(s), B62),
+      nearVendor(
+        ["heroku"],
+        /heroku/i,
+        "[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}",
+        (s) => isUuid(s) && randomLooking(3.0)(s),
+        B62,
+      ),
     ],
     cases: {
       tp: [
@@ -174,7 +206,8 @@ export const CLOUD_RULES: readonly ScanRule[] = [
       fp: [
         `api_key = "fo1_xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx"`,
         "pub const PERF_CCTOTALDIRTYPAGES: u32 = 4u32; // fo1_ prefix documented",
-        (f) => `<input type="hidden" name="authenticity_token" value="${f.alnum(4)}-Fo1_${f.b64url(40)}" />`,
+        (f) =>
+          `<input type="hidden" name="authenticity_token" value="${f.alnum(4)}-Fo1_${f.b64url(40)}" />`,
       ],
     },
   },

@@ -58,7 +58,8 @@ export function fake(seed = 1): Fake {
       if (/[a-z]/.test(s) && /[A-Z]/.test(s) && /[0-9]/.test(s)) return s;
     }
   };
-  const bytes = (n: number) => Buffer.from(Array.from({ length: n }, () => Math.floor(next() * 256)));
+  const bytes = (n: number) =>
+    Buffer.from(Array.from({ length: n }, () => Math.floor(next() * 256)));
   return {
     pick,
     alnum: (n) => pick(ALPHA.alnum, n),
@@ -75,7 +76,9 @@ export function fake(seed = 1): Fake {
       return `${prefix}${random}${githubChecksum(random)}`;
     },
     b64json: (value, url = true) =>
-      Buffer.from(JSON.stringify(value)).toString(url ? "base64url" : "base64").replace(/=+$/, ""),
+      Buffer.from(JSON.stringify(value))
+        .toString(url ? "base64url" : "base64")
+        .replace(/=+$/, ""),
     int: (n) => Math.floor(next() * n),
   };
 }

@@ -60,7 +60,10 @@ export const GENERIC_RULE: ScanRule = {
     },
     {
       // An XML element: <apiToken>…</apiToken>, the value on the same line or the next.
-      pattern: new RegExp(`<(?<name>[A-Za-z0-9_.:-]*${WORD})>\\s*(?<secret>[^\\s<>]{8,256})\\s*</\\k<name>>`, "gi"),
+      pattern: new RegExp(
+        `<(?<name>[A-Za-z0-9_.:-]*${WORD})>\\s*(?<secret>[^\\s<>]{8,256})\\s*</\\k<name>>`,
+        "gi",
+      ),
       keywords: ["token>", "secret>", "password>", "key>", "pwd>", "passphrase>"],
       validate: (secret, ctx) => {
         const kind = credentialKind(ctx.groups.name ?? "");
@@ -87,7 +90,8 @@ export const GENERIC_RULE: ScanRule = {
       "secretName: orders-db-credentials",
       "max_tokens = 4096",
       "password_hash = $2b$12$abcdefghijklmnopqrstuv",
-      (f) => `tokenUrn: urn:pulumi:prod::api-token::tokenguard:index:ScopedToken::ci-${f.digits(4)}`,
+      (f) =>
+        `tokenUrn: urn:pulumi:prod::api-token::tokenguard:index:ScopedToken::ci-${f.digits(4)}`,
       `System.setProperty("TOKEN_ENDPOINT", "https://auth.internal/token")`,
     ],
   },

@@ -11,7 +11,8 @@ import { ROTATE, randomLooking, type MatchContext, type ScanRule } from "./kit";
 import { JWT_RULE } from "./jwt";
 
 /** Passwords that only stand in for one ("password", "pass1234", "mypassword", "secret"). */
-const WEAK_PLACEHOLDER = /^(?:my)?(?:pass(?:word|wd)?|pwd|secret|admin|root|test|guest|demo|user)\d{0,4}$/i;
+const WEAK_PLACEHOLDER =
+  /^(?:my)?(?:pass(?:word|wd)?|pwd|secret|admin|root|test|guest|demo|user)\d{0,4}$/i;
 
 /** A URL password worth reporting: not the user name again, not a word, not a placeholder. */
 function plausibleUrlPassword(user: string, password: string): boolean {
@@ -26,7 +27,8 @@ function plausibleUrlPassword(user: string, password: string): boolean {
 
 /** A value in an auth header: random-looking, a UUID (many vendors' key format) or a JWT. */
 function headerCredential(value: string): boolean {
-  if (isPlaceholder(value) || /^(?:bearer|basic|token|digest|negotiate)$/i.test(value)) return false;
+  if (isPlaceholder(value) || /^(?:bearer|basic|token|digest|negotiate)$/i.test(value))
+    return false;
   return isUuid(value) || randomLooking(2.8)(value);
 }
 
@@ -36,7 +38,9 @@ function basicCredential(value: string): boolean {
   if (!/^[\x20-\x7e]+$/.test(decoded) || !decoded.includes(":")) return false;
   const [user, ...rest] = decoded.split(":");
   const password = rest.join(":");
-  return password === "" ? user.length >= 3 && !isPlaceholder(user) : plausibleUrlPassword(user, password);
+  return password === ""
+    ? user.length >= 3 && !isPlaceholder(user)
+    : plausibleUrlPassword(user, password);
 }
 
 /** `curl -u user:password`: the password, or the user when it is the key (-u sk_live_…:). */
@@ -72,7 +76,8 @@ export const HTTP_RULES: readonly ScanRule[] = [
     cases: {
       tp: [
         (f) => `DATABASE_URL=postgres://orders:${f.mixed(16)}@db.internal:5432/orders`,
-        (f) => `mongoose.connect("mongodb+srv://app:${f.mixed(12)}@cluster0.abcde.mongodb.net/app")`,
+        (f) =>
+          `mongoose.connect("mongodb+srv://app:${f.mixed(12)}@cluster0.abcde.mongodb.net/app")`,
         "This FTP: ftp://deploy:pass@files.internal includes a credential.",
         (f) => `redis_url: redis://:${f.mixed(20)}@cache:6379/0`,
       ],
@@ -101,19 +106,24 @@ export const HTTP_RULES: readonly ScanRule[] = [
         validate: headerCredential,
       },
       {
-        pattern: /authorization["']?[ \t]*[:=][ \t]*["']?basic[ \t]+(?<secret>[A-Za-z0-9+/]{6,}={0,2})(?![A-Za-z0-9+/=])/gi,
+        pattern:
+          /authorization["']?[ \t]*[:=][ \t]*["']?basic[ \t]+(?<secret>[A-Za-z0-9+/]{6,}={0,2})(?![A-Za-z0-9+/=])/gi,
         keywords: ["basic"],
         validate: basicCredential,
       },
       {
         // No scheme: "Authorization: <credential>".
-        pattern: /authorization["']?[ \t]*:[ \t]*(?<secret>(?!bearer|basic|token|digest|negotiate)[A-Za-z0-9_~+/.=-]{16,}|[0-9a-f]{8}-[0-9a-f-]{27})(?=["'\s]|$)/gim,
+        pattern:
+          /authorization["']?[ \t]*:[ \t]*(?<secret>(?!bearer|basic|token|digest|negotiate)[A-Za-z0-9_~+/.=-]{16,}|[0-9a-f]{8}-[0-9a-f-]{27})(?=["'\s]|$)/gim,
         keywords: ["authorization"],
         validate: headerCredential,
       },
       {
         // A header written as one quoted string: curl -H "X-Api-Key: …", wget --header='…'.
-        pattern: new RegExp(`(?<=["'])(?:${HEADER_NAME}):[ \\t]*(?<secret>[A-Za-z0-9_~+/.=@-]{8,})(?=["'])`, "gi"),
+        pattern: new RegExp(
+          `(?<=["'])(?:${HEADER_NAME}):[ \\t]*(?<secret>[A-Za-z0-9_~+/.=@-]{8,})(?=["'])`,
+          "gi",
+        ),
         keywords: ["key:", "token:", "secret:", "apikey", "api-key"],
         validate: headerCredential,
       },
@@ -121,10 +131,12 @@ export const HTTP_RULES: readonly ScanRule[] = [
     cases: {
       tp: [
         (f) => `curl -H "Authorization: Bearer ${f.mixed(40)}" https://api.internal/v1`,
-        (f) => `curl -H 'Authorization: Basic ${Buffer.from(`deploy:${f.mixed(14)}`).toString("base64")}' https://ci.internal`,
+        (f) =>
+          `curl -H 'Authorization: Basic ${Buffer.from(`deploy:${f.mixed(14)}`).toString("base64")}' https://ci.internal`,
         (f) => `curl --header  'Authorization:  ${f.uuid()}' https://api.internal`,
         (f) => `curl -X GET -H "apikey: ${f.uuid()}" -H "Accept: application/json"`,
-        (f) => `wget --header="PRIVATE-TOKEN: ${f.b64url(20)}" https://gitlab.internal/api/v4/projects`,
+        (f) =>
+          `wget --header="PRIVATE-TOKEN: ${f.b64url(20)}" https://gitlab.internal/api/v4/projects`,
         (f) => `headers = {"Authorization": "Token ${f.hex(40)}"}`,
       ],
       fp: [
@@ -154,7 +166,8 @@ export const HTTP_RULES: readonly ScanRule[] = [
       },
       {
         // "curl -u sk_live_…:" — the key is the user and the password is empty.
-        pattern: /\bcurl\b[^\n]*?[ \t](?:-u|--user)(?:=|[ \t]{1,5})(?<q>["']?)(?<secret>[^\s:"']{16,200}):\k<q>(?=\s|$)/g,
+        pattern:
+          /\bcurl\b[^\n]*?[ \t](?:-u|--user)(?:=|[ \t]{1,5})(?<q>["']?)(?<secret>[^\s:"']{16,200}):\k<q>(?=\s|$)/g,
         keywords: ["curl"],
         validate: (secret, ctx) => curlCredential(secret, { ...ctx, groups: { user: secret } }),
       },
@@ -162,8 +175,10 @@ export const HTTP_RULES: readonly ScanRule[] = [
     cases: {
       tp: [
         (f) => `curl -u admin:${f.mixed(14)} https://jenkins.internal/api/json`,
-        (f) => `curl --user "deploy:${f.mixed(10)}#${f.digits(3)}" -X POST https://nexus.internal/upload`,
-        (f) => `curl -X POST https://api.internal/v1/messages \\\n  --user 'api:key-${f.hex(32)}' \\\n  -F to=ops@internal`,
+        (f) =>
+          `curl --user "deploy:${f.mixed(10)}#${f.digits(3)}" -X POST https://nexus.internal/upload`,
+        (f) =>
+          `curl -X POST https://api.internal/v1/messages \\\n  --user 'api:key-${f.hex(32)}' \\\n  -F to=ops@internal`,
         (f) => `curl https://api.stripe.com/v1/charges -u ${f.mixed(24)}${f.mixed(8)}:`,
       ],
       fp: [

@@ -17,12 +17,13 @@ function yamlDocument(content: string, at: number): string {
 
 /** True when the value at ctx sits in a data:/stringData: block of a `kind: Secret` document. */
 function inSecretData(ctx: MatchContext): "data" | "stringData" | undefined {
-  if (!/^\s*kind:[ \t]*["']?Secret["']?[ \t]*$/m.test(yamlDocument(ctx.content, ctx.start))) return undefined;
+  if (!/^\s*kind:[ \t]*["']?Secret["']?[ \t]*$/m.test(yamlDocument(ctx.content, ctx.start)))
+    return undefined;
   const lineStart = ctx.content.lastIndexOf("\n", ctx.start) + 1;
   const indent = /^[ \t]*/.exec(ctx.content.slice(lineStart))![0].length;
   if (indent === 0) return undefined;
   // Walk up to the first line indented less: the block's key.
-  for (let end = lineStart - 1; end > 0; ) {
+  for (let end = lineStart - 1; end > 0;) {
     const start = ctx.content.lastIndexOf("\n", end - 1) + 1;
     const line = ctx.content.slice(start, end);
     end = start - 1;
@@ -36,7 +37,8 @@ function inSecretData(ctx: MatchContext): "data" | "stringData" | undefined {
   return undefined;
 }
 
-const HASH_WORDS = /hash|digest|checksum|sha|tx|transaction|block|root|salt|nonce|address|topic|commit|keccak|signature|\bid\b|public/i;
+const HASH_WORDS =
+  /hash|digest|checksum|sha|tx|transaction|block|root|salt|nonce|address|topic|commit|keccak|signature|\bid\b|public/i;
 
 export const KEY_RULES: readonly ScanRule[] = [
   {
@@ -58,8 +60,10 @@ export const KEY_RULES: readonly ScanRule[] = [
     ],
     cases: {
       tp: [
-        (f) => `-----BEGIN RSA PRIVATE KEY-----\n${f.b64(64)}\n${f.b64(64)}\n${f.b64(20)}==\n-----END RSA PRIVATE KEY-----`,
-        (f) => `{"key": "-----BEGIN OPENSSH PRIVATE KEY-----\\n${f.b64(70)}\\n${f.b64(30)}\\n-----END OPENSSH PRIVATE KEY-----\\n"}`,
+        (f) =>
+          `-----BEGIN RSA PRIVATE KEY-----\n${f.b64(64)}\n${f.b64(64)}\n${f.b64(20)}==\n-----END RSA PRIVATE KEY-----`,
+        (f) =>
+          `{"key": "-----BEGIN OPENSSH PRIVATE KEY-----\\n${f.b64(70)}\\n${f.b64(30)}\\n-----END OPENSSH PRIVATE KEY-----\\n"}`,
       ],
       fp: [
         "-----BEGIN PRIVATE KEY-----\nREDACTED-REDACTED-REDACTED-REDACTED-REDACTED\n-----END PRIVATE KEY-----",
@@ -77,14 +81,17 @@ export const KEY_RULES: readonly ScanRule[] = [
     remediation: `Move the value to a secret store (External Secrets, Sealed Secrets, SOPS) and rotate it. ${ROTATE}`,
     detectors: [
       {
-        pattern: /^[ \t]+[\w.-]+:[ \t]*(?:[|>][-+]?[ \t]*\n[ \t]+)?(?<q>["']?)(?<secret>[A-Za-z0-9+/]{8,}={0,2})\k<q>[ \t]*$/gm,
+        pattern:
+          /^[ \t]+[\w.-]+:[ \t]*(?:[|>][-+]?[ \t]*\n[ \t]+)?(?<q>["']?)(?<secret>[A-Za-z0-9+/]{8,}={0,2})\k<q>[ \t]*$/gm,
         keywords: ["secret"],
-        validate: (secret, ctx) => inSecretData(ctx) === "data" && !/^(?:true|false|null)$/i.test(secret),
+        validate: (secret, ctx) =>
+          inSecretData(ctx) === "data" && !/^(?:true|false|null)$/i.test(secret),
       },
       {
         pattern: /^[ \t]+[\w.-]+:[ \t]*(?<q>["']?)(?<secret>[^\s"'#{}]{8,})\k<q>[ \t]*$/gm,
         keywords: ["stringdata"],
-        validate: (secret, ctx) => inSecretData(ctx) === "stringData" && plausibleSecret(secret, "password"),
+        validate: (secret, ctx) =>
+          inSecretData(ctx) === "stringData" && plausibleSecret(secret, "password"),
       },
     ],
     cases: {
@@ -94,11 +101,12 @@ export const KEY_RULES: readonly ScanRule[] = [
           text: (f) =>
             `apiVersion: v1\nkind: Secret\nmetadata:\n  name: orders-db\ntype: Opaque\ndata:\n  password: ${f.base64Bytes(18)}\n  username: b3JkZXJz\n`,
         },
-        (f) => `apiVersion: v1\ndata:\n  token: ${f.base64Bytes(30)}\nkind: Secret\nmetadata:\n  name: api`,
+        (f) =>
+          `apiVersion: v1\ndata:\n  token: ${f.base64Bytes(30)}\nkind: Secret\nmetadata:\n  name: api`,
         (f) => `kind: Secret\napiVersion: v1\nstringData:\n  DB_PASSWORD: "${f.mixed(12)}!"\n`,
       ],
       fp: [
-        "kind: Secret\ndata:\n  password: {{ .Values.password | b64enc }}\n  token: \"\"\n",
+        'kind: Secret\ndata:\n  password: {{ .Values.password | b64enc }}\n  token: ""\n',
         (f) => `kind: ConfigMap\ndata:\n  blob: ${f.base64Bytes(30)}\n`,
         (f) => `kind: ExternalSecret\nspec:\n  data:\n    - secretKey: ${f.b64(20)}\n`,
       ],
@@ -118,7 +126,10 @@ export const KEY_RULES: readonly ScanRule[] = [
         validate: (secret, ctx) => {
           const body = secret.replace(/^0x/, "");
           if (!randomLooking(3.3)(body) || isReference(body)) return false;
-          const named = vendorNamed(/priv(?:ate)?[_ -]?key|privkey|wallet|mnemonic|secp256k1|signer|deployer[_ -]?key|eth[_ -]?key/i, 80)(ctx);
+          const named = vendorNamed(
+            /priv(?:ate)?[_ -]?key|privkey|wallet|mnemonic|secp256k1|signer|deployer[_ -]?key|eth[_ -]?key/i,
+            80,
+          )(ctx);
           const line = ctx.content.slice(ctx.content.lastIndexOf("\n", ctx.start) + 1, ctx.start);
           return named || (secret.startsWith("0x") && !HASH_WORDS.test(line));
         },

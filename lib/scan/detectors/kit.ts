@@ -74,7 +74,8 @@ export interface ScanRule {
   readonly cases?: RuleCases;
 }
 
-export const ROTATE = "Revoke and rotate the credential, then remove it from the file and its history.";
+export const ROTATE =
+  "Revoke and rotate the credential, then remove it from the file and its history.";
 export const SL = "@secretlint/secretlint-rule-";
 
 // Alphabets, for boundaries: a credential is not preceded or followed by its own alphabet.

@@ -34,14 +34,20 @@ export const OPS_RULES: readonly ScanRule[] = [
     remediation: `Revoke it (vault token revoke -accessor …). ${ROTATE}`,
     detectors: [
       {
-        pattern: new RegExp(`(?<![${B64URL}.])(?<secret>hv[sbr]\\.[${B64URL}]{24,300})(?![${B64URL}])`, "g"),
+        pattern: new RegExp(
+          `(?<![${B64URL}.])(?<secret>hv[sbr]\\.[${B64URL}]{24,300})(?![${B64URL}])`,
+          "g",
+        ),
         keywords: ["hvs.", "hvb.", "hvr."],
         validate: randomLooking(3.5),
       },
       {
         // Legacy (pre-1.10) and OpenBao tokens: "s." + 24 characters. Too short to stand alone,
         // so the line must speak of Vault or a token.
-        pattern: new RegExp(`(?<![${B64URL}.$])(?<secret>[sb]\\.[${B62}]{24})(?![${B64URL}.])`, "g"),
+        pattern: new RegExp(
+          `(?<![${B64URL}.$])(?<secret>[sb]\\.[${B62}]{24})(?![${B64URL}.])`,
+          "g",
+        ),
         keywords: ["vault", "bao", "token"],
         validate: (secret, ctx) =>
           mixedCase(secret.slice(2)) &&
@@ -70,9 +76,18 @@ export const OPS_RULES: readonly ScanRule[] = [
     description: "A Pulumi Cloud access token (pul- followed by 40 hex digits).",
     severity: "critical",
     remediation: `Delete the token in Pulumi Cloud (Settings → Access Tokens). ${ROTATE}`,
-    detectors: [{ pattern: standalone("pul-[a-f0-9]{40}", B62), keywords: ["pul-"], validate: randomLooking(3.0) }],
+    detectors: [
+      {
+        pattern: standalone("pul-[a-f0-9]{40}", B62),
+        keywords: ["pul-"],
+        validate: randomLooking(3.0),
+      },
+    ],
     cases: {
-      tp: [(f) => `PULUMI_ACCESS_TOKEN=pul-${f.hex(40)}`],
+      tp: [
+        (f) => `PULUMI_ACCESS_TOKEN=pul-${f.hex(40)}`,
+        (f) => `pulumi login --cloud-url https://api.pulumi.com  # token pul-${f.hex(40)}`,
+      ],
       fp: [`PULUMI_ACCESS_TOKEN=pul-${"0".repeat(40)}`, "PULUMI_ACCESS_TOKEN=pul-<token>"],
     },
   },
@@ -84,10 +99,22 @@ export const OPS_RULES: readonly ScanRule[] = [
     severity: "critical",
     remediation:
       "Rotate it (bump the ScopedToken's generation by running pulumi up after its rotation, or replace the resource) and read it from a secret stack output.",
-    detectors: [{ pattern: standalone(`tg_[${B64URL}]{43}`, B64URL), keywords: ["tg_"], validate: randomLooking(3.5) }],
+    detectors: [
+      {
+        pattern: standalone(`tg_[${B64URL}]{43}`, B64URL),
+        keywords: ["tg_"],
+        validate: randomLooking(3.5),
+      },
+    ],
     cases: {
-      tp: [(f) => `fetch(url, { headers: { "x-api-key": "tg_${f.b64url(43)}" } })`],
-      fp: ["token: tg_xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx"],
+      tp: [
+        (f) => `fetch(url, { headers: { "x-api-key": "tg_${f.b64url(43)}" } })`,
+        (f) => `ORDERS_API_TOKEN=tg_${f.b64url(43)}`,
+      ],
+      fp: [
+        "token: tg_xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx",
+        "const prefix = 'tg_'; // tokenguard's prefix",
+      ],
     },
   },
   {
@@ -99,11 +126,16 @@ export const OPS_RULES: readonly ScanRule[] = [
     remediation: `Revoke the token in Sentry (Settings → Auth Tokens). ${ROTATE}`,
     detectors: [
       {
-        pattern: /(?<![A-Za-z0-9_])(?<secret>sntrys_eyJ[A-Za-z0-9+/]{30,400}={0,2}_[A-Za-z0-9+/]{43})(?![A-Za-z0-9+/])/g,
+        pattern:
+          /(?<![A-Za-z0-9_])(?<secret>sntrys_eyJ[A-Za-z0-9+/]{30,400}={0,2}_[A-Za-z0-9+/]{43})(?![A-Za-z0-9+/])/g,
         keywords: ["sntrys_"],
         validate: randomLooking(4.0, 7),
       },
-      { pattern: standalone("sntryu_[a-f0-9]{64}", B62), keywords: ["sntryu_"], validate: randomLooking(3.3, 7) },
+      {
+        pattern: standalone("sntryu_[a-f0-9]{64}", B62),
+        keywords: ["sntryu_"],
+        validate: randomLooking(3.3, 7),
+      },
       nearVendor(["sentry"], /sentry/i, "[a-f0-9]{64}", randomLooking(3.3), B62),
     ],
     cases: {
@@ -113,7 +145,10 @@ export const OPS_RULES: readonly ScanRule[] = [
         (f) => `sentry-cli --auth-token sntryu_${f.hex(64)} releases new v1`,
         (f) => `sentry_auth_token = "${f.hex(64)}"`,
       ],
-      fp: ["SENTRY_AUTH_TOKEN=sntrys_YOUR_TOKEN_HERE", (f) => `sentry release sha256: ${f.hex(64)}`],
+      fp: [
+        "SENTRY_AUTH_TOKEN=sntrys_YOUR_TOKEN_HERE",
+        (f) => `sentry release sha256: ${f.hex(64)}`,
+      ],
     },
   },
   {
@@ -122,42 +157,74 @@ export const OPS_RULES: readonly ScanRule[] = [
     description: "An Infracost API key (ico- + 32 characters).",
     severity: "medium",
     remediation: `Rotate the key in Infracost Cloud (Org settings → API keys). ${ROTATE}`,
-    detectors: [{ pattern: standalone("ico-[A-Za-z0-9]{32}", B62), keywords: ["ico-"], validate: randomLooking(3.5, 4) }],
+    detectors: [
+      {
+        pattern: standalone("ico-[A-Za-z0-9]{32}", B62),
+        keywords: ["ico-"],
+        validate: randomLooking(3.5, 4),
+      },
+    ],
     cases: {
-      tp: [(f) => `INFRACOST_API_KEY=ico-${f.mixed(32)}`, (f) => `infracost configure set api_key ico-${f.mixed(32)}`],
-      fp: ["INFRACOST_API_KEY=ico-xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx", "favicon-32x32.png and icon-192x192.png"],
+      tp: [
+        (f) => `INFRACOST_API_KEY=ico-${f.mixed(32)}`,
+        (f) => `infracost configure set api_key ico-${f.mixed(32)}`,
+      ],
+      fp: [
+        "INFRACOST_API_KEY=ico-xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx",
+        "favicon-32x32.png and icon-192x192.png",
+      ],
     },
   },
   {
     id: "sumologic-key",
     title: "Sumo Logic access key",
-    description: "A Sumo Logic access ID (su + 12 characters) or access key (64 characters) next to a Sumo Logic name.",
+    description:
+      "A Sumo Logic access ID (su + 12 characters) or access key (64 characters) next to a Sumo Logic name.",
     severity: "high",
     remediation: `Delete the access key in Sumo Logic (Administration → Security → Access Keys). ${ROTATE}`,
     detectors: [
       // The access ID is half of the pair, reported as gitleaks does: its name ends in "id".
       nearVendor(["sumo"], SUMO, "su[A-Za-z0-9]{12}", (s) => mixedCase(s.slice(2)), B62, true),
-      nearVendor(["sumo"], SUMO, "[A-Za-z0-9]{64}", (s) => mixedCase(s) && randomLooking(4.5)(s), B62),
+      nearVendor(
+        ["sumo"],
+        SUMO,
+        "[A-Za-z0-9]{64}",
+        (s) => mixedCase(s) && randomLooking(4.5)(s),
+        B62,
+      ),
     ],
     cases: {
       tp: [
         (f) => `SUMO_ACCESS_ID=su${f.mixed(12)}`,
         (f) => `sumologic_access_key = "${f.mixed(64)}"`,
-        (f) => `provider "sumologic" {\n  access_id  = "su${f.mixed(12)}"\n  access_key = "${f.mixed(64)}"\n}`,
+        (f) =>
+          `provider "sumologic" {\n  access_id  = "su${f.mixed(12)}"\n  access_key = "${f.mixed(64)}"\n}`,
       ],
-      fp: ["SUMO_ACCESS_ID=suXXXXXXXXXXXX", "sumo_collector_name: summaryIngestion", (f) => `sumo_checksum: ${f.hex(64)}`],
+      fp: [
+        "SUMO_ACCESS_ID=suXXXXXXXXXXXX",
+        "sumo_collector_name: summaryIngestion",
+        (f) => `sumo_checksum: ${f.hex(64)}`,
+      ],
     },
   },
   {
     id: "onepassword-token",
     title: "1Password service-account token or secret key",
-    description: "A 1Password service-account token (ops_ + base64 JSON) or account secret key (A3-…).",
+    description:
+      "A 1Password service-account token (ops_ + base64 JSON) or account secret key (A3-…).",
     severity: "critical",
     remediation: `Revoke the service account (or regenerate the secret key) in 1Password. ${ROTATE}`,
     detectors: [
-      { pattern: /(?<![A-Za-z0-9_])(?<secret>ops_eyJ[A-Za-z0-9+/_-]{100,}={0,3})/g, keywords: ["ops_"], validate: randomLooking(4.0, 4) },
       {
-        pattern: standalone("A3-[A-Z0-9]{6}-(?:[A-Z0-9]{11}|[A-Z0-9]{6}-[A-Z0-9]{5})-[A-Z0-9]{5}-[A-Z0-9]{5}-[A-Z0-9]{5}", B62),
+        pattern: /(?<![A-Za-z0-9_])(?<secret>ops_eyJ[A-Za-z0-9+/_-]{100,}={0,3})/g,
+        keywords: ["ops_"],
+        validate: randomLooking(4.0, 4),
+      },
+      {
+        pattern: standalone(
+          "A3-[A-Z0-9]{6}-(?:[A-Z0-9]{11}|[A-Z0-9]{6}-[A-Z0-9]{5})-[A-Z0-9]{5}-[A-Z0-9]{5}-[A-Z0-9]{5}",
+          B62,
+        ),
         keywords: ["a3-"],
         validate: (s) => /\d/.test(s.slice(3)) && randomLooking(3.5, 3)(s),
       },
@@ -166,7 +233,8 @@ export const OPS_RULES: readonly ScanRule[] = [
       tp: [
         (f) =>
           `OP_SERVICE_ACCOUNT_TOKEN=ops_${f.b64json({ signInAddress: "my.1password.com", userAuth: { method: "SRPg-4096", alg: "PBES2g-HS256", iterations: 650000, salt: f.b64url(22) }, email: `${f.alnum(12).toLowerCase()}@1passwordserviceaccounts.com`, srpX: f.hex(64), muk: { alg: "A256GCM", ext: true, k: f.b64url(43), key_ops: ["encrypt", "decrypt"], kty: "oct", kid: "mp" }, secretKey: "A3-XXXX", throttleSecret: { seed: f.hex(64), deviceUuid: f.alnum(26).toLowerCase() }, deviceUuid: f.alnum(26).toLowerCase() }, false)}`,
-        (f) => `secret key: A3-${f.pick("ABCDEFGHJKLMNPQRSTVWXYZ23456789", 6)}-${f.pick("ABCDEFGHJKLMNPQRSTVWXYZ23456789", 11)}-${f.pick("ABCDEFGHJKLMNPQRSTVWXYZ23456789", 5)}-${f.pick("ABCDEFGHJKLMNPQRSTVWXYZ23456789", 5)}-${f.pick("ABCDEFGHJKLMNPQRSTVWXYZ23456789", 5)}`,
+        (f) =>
+          `secret key: A3-${f.pick("ABCDEFGHJKLMNPQRSTVWXYZ23456789", 6)}-${f.pick("ABCDEFGHJKLMNPQRSTVWXYZ23456789", 11)}-${f.pick("ABCDEFGHJKLMNPQRSTVWXYZ23456789", 5)}-${f.pick("ABCDEFGHJKLMNPQRSTVWXYZ23456789", 5)}-${f.pick("ABCDEFGHJKLMNPQRSTVWXYZ23456789", 5)}`,
       ],
       fp: ["OP_SERVICE_ACCOUNT_TOKEN=ops_...", "A3-XXXXXX-XXXXXXXXXXX-XXXXX-XXXXX-XXXXX"],
     },

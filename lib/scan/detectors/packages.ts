@@ -24,7 +24,8 @@ export const PACKAGE_RULES: readonly ScanRule[] = [
         checksum: validGithubChecksum,
       },
       {
-        pattern: /(?:^|[\s:])_(?:auth|password|authToken)[ \t]*=[ \t]*["']?(?<secret>[^\s"'$]{8,})/gm,
+        pattern:
+          /(?:^|[\s:])_(?:auth|password|authToken)[ \t]*=[ \t]*["']?(?<secret>[^\s"'$]{8,})/gm,
         keywords: ["_auth", "_password"],
         validate: (secret) => randomLooking(2.5)(secret),
       },
@@ -50,7 +51,8 @@ export const PACKAGE_RULES: readonly ScanRule[] = [
   {
     id: "pypi-token",
     title: "PyPI API token",
-    description: "A PyPI or TestPyPI upload token (pypi- + a macaroon that names the index, checked by decoding it).",
+    description:
+      "A PyPI or TestPyPI upload token (pypi- + a macaroon that names the index, checked by decoding it).",
     severity: "critical",
     remediation: `Delete the token in your PyPI account settings (API tokens). ${ROTATE}`,
     detectors: [
@@ -63,7 +65,8 @@ export const PACKAGE_RULES: readonly ScanRule[] = [
     ],
     cases: {
       tp: [
-        (f) => `[pypi]\nusername = __token__\npassword = pypi-${pypiBody(f.base64Bytes(96), "pypi.org")}`,
+        (f) =>
+          `[pypi]\nusername = __token__\npassword = pypi-${pypiBody(f.base64Bytes(96), "pypi.org")}`,
         (f) => `TWINE_PASSWORD: pypi-${pypiBody(f.base64Bytes(80), "test.pypi.org")}`,
       ],
       fp: [
@@ -82,10 +85,12 @@ export const PACKAGE_RULES: readonly ScanRule[] = [
     remediation: `Rotate the feed credential and supply it from the environment (%FEED_PASSWORD%) or a credential provider. ${ROTATE}`,
     detectors: [
       {
-        pattern: /<add\s+key\s*=\s*"(?<name>ClearTextPassword|Password)"\s+value\s*=\s*"(?<secret>[^"]{4,})"\s*\/?>/gi,
+        pattern:
+          /<add\s+key\s*=\s*"(?<name>ClearTextPassword|Password)"\s+value\s*=\s*"(?<secret>[^"]{4,})"\s*\/?>/gi,
         keywords: ["<add key="],
         validate: (secret, ctx) =>
-          (/^ClearTextPassword$/i.test(ctx.groups.name ?? "") || /nuget\.config$/i.test(ctx.file)) &&
+          (/^ClearTextPassword$/i.test(ctx.groups.name ?? "") ||
+            /nuget\.config$/i.test(ctx.file)) &&
           !isReference(secret) &&
           randomLooking(2.0)(secret),
       },
@@ -94,7 +99,10 @@ export const PACKAGE_RULES: readonly ScanRule[] = [
       tp: [
         (f) =>
           `<packageSourceCredentials>\n  <internal>\n    <add key="Username" value="builder" />\n    <add key="ClearTextPassword" value="${f.mixed(14)}!" />\n  </internal>\n</packageSourceCredentials>`,
-        { file: "src/NuGet.Config", text: (f) => `<add key="Password" value="${f.base64Bytes(120)}" />` },
+        {
+          file: "src/NuGet.Config",
+          text: (f) => `<add key="Password" value="${f.base64Bytes(120)}" />`,
+        },
       ],
       fp: [
         `<add key="ClearTextPassword" value="%FEED_PASSWORD%" />`,

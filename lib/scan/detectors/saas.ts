@@ -50,8 +50,14 @@ export const SAAS_RULES: readonly ScanRule[] = [
       },
     ],
     cases: {
-      tp: [(f) => `sg = SendGridAPIClient("SG.${f.b64url(22)}.${f.b64url(43)}")`],
-      fp: ["SENDGRID_API_KEY=SG.xxxxxxxxxxxxxxxxxxxxxx.xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx"],
+      tp: [
+        (f) => `sg = SendGridAPIClient("SG.${f.b64url(22)}.${f.b64url(43)}")`,
+        (f) => `SENDGRID_API_KEY=SG.${f.mixed(22)}.${f.mixed(20)}-${f.mixed(22)}`,
+      ],
+      fp: [
+        "SENDGRID_API_KEY=SG.xxxxxxxxxxxxxxxxxxxxxx.xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx",
+        "msg.SG.header and SG.body are fields, not keys",
+      ],
     },
     secretlint: [`${SL}sendgrid#SENDGRID_KEY`],
   },
@@ -75,11 +81,11 @@ export const SAAS_RULES: readonly ScanRule[] = [
       },
     ],
     cases: {
-      tp: [
-        (f) => `TWILIO_API_KEY=SK${f.hex(32)}`,
-        (f) => `twilio_auth_token: "${f.hex(32)}"`,
+      tp: [(f) => `TWILIO_API_KEY=SK${f.hex(32)}`, (f) => `twilio_auth_token: "${f.hex(32)}"`],
+      fp: [
+        "TWILIO_API_KEY=SKxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx",
+        (f) => `twilio_account_sid: AC${f.hex(32)}`,
       ],
-      fp: ["TWILIO_API_KEY=SKxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx", (f) => `twilio_account_sid: AC${f.hex(32)}`],
     },
   },
   {
@@ -104,7 +110,10 @@ export const SAAS_RULES: readonly ScanRule[] = [
         (f) => `client = OpenAI(api_key="sk-proj-${f.b64url(74)}T3BlbkFJ${f.b64url(74)}")`,
         (f) => `OPENAI_API_KEY=sk-${f.mixed(20)}T3BlbkFJ${f.mixed(20)}`,
       ],
-      fp: ["OPENAI_API_KEY=sk-...", "OPENAI_API_KEY=sk-proj-xxxxxxxxxxxxxxxxxxxxT3BlbkFJxxxxxxxxxxxxxxxxxxxx"],
+      fp: [
+        "OPENAI_API_KEY=sk-...",
+        "OPENAI_API_KEY=sk-proj-xxxxxxxxxxxxxxxxxxxxT3BlbkFJxxxxxxxxxxxxxxxxxxxx",
+      ],
     },
     secretlint: [`${SL}openai#OPENAI_TOKEN`],
   },
@@ -122,7 +131,10 @@ export const SAAS_RULES: readonly ScanRule[] = [
       },
     ],
     cases: {
-      tp: [(f) => `anthropic.Anthropic(api_key="sk-ant-api03-${f.b64url(93)}AA")`],
+      tp: [
+        (f) => `anthropic.Anthropic(api_key="sk-ant-api03-${f.b64url(93)}AA")`,
+        (f) => `ANTHROPIC_ADMIN_KEY=sk-ant-admin01-${f.b64url(93)}AA`,
+      ],
       fp: ["ANTHROPIC_API_KEY=sk-ant-api03-...", "ANTHROPIC_API_KEY=sk-ant-xxxxxxxx"],
     },
     secretlint: [`${SL}anthropic#ANTHROPIC_API_KEY`],
@@ -130,7 +142,8 @@ export const SAAS_RULES: readonly ScanRule[] = [
   {
     id: "huggingface-token",
     title: "Hugging Face token",
-    description: "A Hugging Face user access token (hf_ + 34 letters) or organisation API token (api_org_ + 34 letters).",
+    description:
+      "A Hugging Face user access token (hf_ + 34 letters) or organisation API token (api_org_ + 34 letters).",
     severity: "high",
     remediation: `Revoke the token at huggingface.co/settings/tokens. ${ROTATE}`,
     detectors: [
@@ -145,13 +158,15 @@ export const SAAS_RULES: readonly ScanRule[] = [
     ],
     cases: {
       tp: [
-        (f) => `huggingface-cli login --token hf_${f.pick("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz", 34)}`,
-        (f) => `model = AutoModel.from_pretrained(name, use_auth_token='api_org_${f.pick("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz", 34)}')`,
+        (f) =>
+          `huggingface-cli login --token hf_${f.pick("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz", 34)}`,
+        (f) =>
+          `model = AutoModel.from_pretrained(name, use_auth_token='api_org_${f.pick("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz", 34)}')`,
       ],
       fp: [
         "- (id)hf_requiredCharacteristicTypesForDisplayMetadata;",
         "HUGGINGFACE_TOKEN=hf_xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx",
-        "public static final String API_ORG_EXISTS = \"ApiOrganizationExists\";",
+        'public static final String API_ORG_EXISTS = "ApiOrganizationExists";',
         "old tokens look like api_org_XXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXX",
       ],
     },

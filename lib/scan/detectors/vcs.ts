@@ -79,7 +79,8 @@ export const VCS_RULES: readonly ScanRule[] = [
     cases: {
       tp: [
         (f) => `GITLAB_TOKEN=glpat-${f.b64url(20)}`,
-        (f) => `private_token: "glpat-${f.mixed(27)}.01.${f.pick("0123456789abcdefghijklmnopqrstuvwxyz", 9)}"`,
+        (f) =>
+          `private_token: "glpat-${f.mixed(27)}.01.${f.pick("0123456789abcdefghijklmnopqrstuvwxyz", 9)}"`,
         (f) => `gitlab-runner register --token glrt-${f.b64url(20)}`,
         (f) => `curl --request POST --form token=glptt-${f.hex(40)} https://gitlab.example/api`,
       ],
@@ -172,13 +173,17 @@ export const VCS_RULES: readonly ScanRule[] = [
           /[2-7]/.test(s) &&
           /[a-z]/.test(s) &&
           randomLooking(3.8)(s) &&
-          vendorNamed(/azure|devops|azdo|\bado|vsts|visualstudio\.com|system_?access_?token/i, 200)(ctx),
+          vendorNamed(
+            /azure|devops|azdo|\bado|vsts|visualstudio\.com|system_?access_?token/i,
+            200,
+          )(ctx),
       },
     ],
     cases: {
       tp: [
         (f) => `AZURE_DEVOPS_PAT=${f.mixed(52)}JQQJ99${f.mixed(18)}AZDO${f.mixed(4)}`,
-        (f) => `az devops login --organization https://dev.azure.com/contoso # token ${f.pick("abcdefghijklmnopqrstuvwxyz234567", 52)}`,
+        (f) =>
+          `az devops login --organization https://dev.azure.com/contoso # token ${f.pick("abcdefghijklmnopqrstuvwxyz234567", 52)}`,
         (f) => `$env:AZURE_DEVOPS_EXT_PAT = '${f.pick("abcdefghijklmnopqrstuvwxyz234567", 52)}'`,
       ],
       fp: [
