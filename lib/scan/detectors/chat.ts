@@ -24,7 +24,7 @@ import { entropy, isPlaceholder } from "../noise";
 function slackLooksReal(token: string): boolean {
   const parts = token.split("-");
   const tail = parts.at(-1) ?? "";
-  if (isPlaceholder(tail) || entropy(tail) < 3.0) return false;
+  if (isPlaceholder(tail) || entropy(tail) < 2.5) return false;
   return !parts.some(
     (p) => /^\d{4,}$/.test(p) && (/^(\d)\1+$/.test(p) || "1234567890".includes(p)),
   );

@@ -43,11 +43,29 @@ function basicCredential(value: string): boolean {
     : plausibleUrlPassword(user, password);
 }
 
-/** `curl -u user:password`: the password, or the user when it is the key (-u sk_live_…:). */
-function curlCredential(secret: string, ctx: MatchContext): boolean {
-  const user = ctx.groups.user ?? "";
-  if (secret === user) return user.length >= 16 && randomLooking(3.3)(user);
-  return plausibleUrlPassword(user, secret) && !/^\$|^<|^\{|\$\(|\$\{/.test(secret);
+/** One shell word without its quotes: `kevin:'pw'` → kevin:pw. */
+const unquote = (word: string) => word.replace(/"([^"]*)"|'([^']*)'/g, "$1$2");
+
+/** A value that only points at one: $VAR, ${{ … }}, $(cmd), {{ … }}, <…>, [...], {NAME}. */
+const SHELL_REFERENCE = /\$|\{\{|^<.*>$|^\[.*\]$|^\{[A-Za-z_][\w.-]*\}$/;
+
+/** `curl -u user:password` (the whole argument is the secret), or the key as user (-u key:). */
+function curlCredential(arg: string): boolean {
+  const word = unquote(arg);
+  const colon = word.indexOf(":");
+  if (colon === -1) return false;
+  const user = word.slice(0, colon);
+  const password = word.slice(colon + 1).replace(/^\{(.*)\}$/, "$1");
+  if (password === "") {
+    return (
+      user.length >= 8 &&
+      !SHELL_REFERENCE.test(user) &&
+      !isIdentifierLike(user) &&
+      randomLooking(3.0)(user)
+    );
+  }
+  if (SHELL_REFERENCE.test(password) || isPlaceholder(password) || isNoise(password)) return false;
+  return password !== user && password.length >= 6 && !isIdentifierLike(password);
 }
 
 const HEADER_NAME =
@@ -159,17 +177,11 @@ export const HTTP_RULES: readonly ScanRule[] = [
     remediation: `Use curl --netrc-file or read the password from the environment (-u "user:$PASSWORD"). ${ROTATE}`,
     detectors: [
       {
+        // The argument after -u/--user, quoted or not, up to six continued lines after "curl".
         pattern:
-          /\bcurl\b[^\n]*?(?:\\\r?\n[^\n]*?){0,6}[ \t](?:-u|--user)(?:=|[ \t]{1,5})(?<q>["']?)(?<user>[^\s:"']{0,100}):(?<secret>[^\s"']{3,200})?\k<q>(?=\s|$)/g,
+          /\bcurl\b[^\n]*?(?:\\\r?\n[^\n]*?){0,6}[ \t](?:-u|--user)(?:=|[ \t]{1,5})(?<secret>(?:"[^"\n]*"|'[^'\n]*'|[^\s"'|;&<>])+)/g,
         keywords: ["curl"],
-        validate: (secret, ctx) => curlCredential(secret, ctx),
-      },
-      {
-        // "curl -u sk_live_…:" — the key is the user and the password is empty.
-        pattern:
-          /\bcurl\b[^\n]*?[ \t](?:-u|--user)(?:=|[ \t]{1,5})(?<q>["']?)(?<secret>[^\s:"']{16,200}):\k<q>(?=\s|$)/g,
-        keywords: ["curl"],
-        validate: (secret, ctx) => curlCredential(secret, { ...ctx, groups: { user: secret } }),
+        validate: curlCredential,
       },
     ],
     cases: {
@@ -180,6 +192,8 @@ export const HTTP_RULES: readonly ScanRule[] = [
         (f) =>
           `curl -X POST https://api.internal/v1/messages \\\n  --user 'api:key-${f.hex(32)}' \\\n  -F to=ops@internal`,
         (f) => `curl https://api.stripe.com/v1/charges -u ${f.mixed(24)}${f.mixed(8)}:`,
+        (f) =>
+          `curl --user ${f.alnum(6).toLowerCase()}:'${f.mixed(16)}' -iX PATCH https://api.internal`,
       ],
       fp: [
         'curl -u "$USER:$PASSWORD" https://x',
@@ -188,6 +202,8 @@ export const HTTP_RULES: readonly ScanRule[] = [
         "curl --user ${{ secrets.USER }}:${{ secrets.PASS }} https://x",
         "curl -u user:password https://example.com",
         "curl -u admin https://x",
+        "curl http://127.0.0.1:5000/file --user user:pass --digest",
+        "curl -u ':' https://localhost:9200",
       ],
     },
   },

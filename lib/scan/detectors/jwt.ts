@@ -22,10 +22,12 @@ export function plausibleJwt(token: string): boolean {
   const [h, p, sig = ""] = token.split(".");
   const header = json(h);
   const payload = json(p);
-  if (!header || !payload || !("alg" in header || "typ" in header || "kid" in header)) return false;
-  if (payload.role === "anon") return false;
-  if (payload.sub === "1234567890" && payload.name === "John Doe") return false;
-  return header.alg === "none" || sig.length >= 16;
+  // One readable JSON segment is enough: tokens get mangled in logs and docs, and still work.
+  const typed = header !== undefined && ("alg" in header || "typ" in header || "kid" in header);
+  if (!typed && payload === undefined) return false;
+  if (payload?.role === "anon") return false;
+  if (payload?.sub === "1234567890" && payload.name === "John Doe") return false;
+  return header?.alg === "none" || sig.length >= 16;
 }
 
 export const JWT_RULE: ScanRule = {

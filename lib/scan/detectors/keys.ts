@@ -17,9 +17,10 @@ function yamlDocument(content: string, at: number): string {
 
 /** True when the value at ctx sits in a data:/stringData: block of a `kind: Secret` document. */
 function inSecretData(ctx: MatchContext): "data" | "stringData" | undefined {
-  if (!/^\s*kind:[ \t]*["']?Secret["']?[ \t]*$/m.test(yamlDocument(ctx.content, ctx.start)))
+  if (!/^\s*kind:[ \t]*["']?secret["']?[ \t]*$/im.test(yamlDocument(ctx.content, ctx.start)))
     return undefined;
-  const lineStart = ctx.content.lastIndexOf("\n", ctx.start) + 1;
+  // The match starts at the key's line (a block scalar's value is on the next one).
+  const lineStart = ctx.matchStart;
   const indent = /^[ \t]*/.exec(ctx.content.slice(lineStart))![0].length;
   if (indent === 0) return undefined;
   // Walk up to the first line indented less: the block's key.
@@ -104,6 +105,8 @@ export const KEY_RULES: readonly ScanRule[] = [
         (f) =>
           `apiVersion: v1\ndata:\n  token: ${f.base64Bytes(30)}\nkind: Secret\nmetadata:\n  name: api`,
         (f) => `kind: Secret\napiVersion: v1\nstringData:\n  DB_PASSWORD: "${f.mixed(12)}!"\n`,
+        (f) =>
+          `apiVersion: v1\ndata:\n  .dockerconfigjson: |\n    ${f.base64Bytes(60)}\nkind: 'secret'\n`,
       ],
       fp: [
         'kind: Secret\ndata:\n  password: {{ .Values.password | b64enc }}\n  token: ""\n',

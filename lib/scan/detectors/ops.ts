@@ -22,7 +22,8 @@ import {
   type ScanRule,
 } from "./kit";
 
-const SUMO = /sumo/i;
+/** "Sumo"/"SUMO"/"sumo", not "sumOf…" (gitleaks learnt this from Objective-C). */
+const SUMO = /[Ss]umo|SUMO/;
 
 export const OPS_RULES: readonly ScanRule[] = [
   {

@@ -138,7 +138,7 @@ export const VCS_RULES: readonly ScanRule[] = [
         keywords: ["sgp_"],
         validate: randomLooking(3.0, 4),
       },
-      nearVendor(["sourcegraph"], /sourcegraph/i, "[a-f0-9]{40}", randomLooking(3.3), B62),
+      nearVendor(["sourcegraph"], /sourcegraph/i, "[a-fA-F0-9]{40}", randomLooking(3.3), B62),
     ],
     cases: {
       tp: [
