@@ -7,7 +7,7 @@
  * database-connection-string snapshots, with our own values.
  */
 import { isIdentifierLike, isNoise, isPlaceholder, isUuid } from "../noise";
-import { ROTATE, randomLooking, type MatchContext, type ScanRule } from "./kit";
+import { ROTATE, randomLooking, type ScanRule } from "./kit";
 import { JWT_RULE } from "./jwt";
 
 /** Passwords that only stand in for one ("password", "pass1234", "mypassword", "secret"). */
