@@ -1,7 +1,8 @@
 /**
  * Every rule's own cases (kept beside its detectors, as gitleaks keeps tps/fps per rule): each
- * true positive is reported by that rule, each false positive is not — through the whole
- * detector set, so overlap resolution and the shared noise checks are part of what is tested.
+ * true positive is reported by that rule, and nothing at all is reported in a false positive —
+ * through the whole detector set, so overlap resolution and the shared noise checks are part of
+ * what is tested (the bench judges the same cases the same way).
  * A rule without cases fails here.
  */
 import { strict as assert } from "node:assert";
@@ -51,10 +52,9 @@ describe("scan: every rule's own true and false positives", () => {
         it(`stays silent on false positive #${i + 1}`, async () => {
           const { file, text } = expand(c, 7000 + i);
           const found = await detect(text, file);
+          // Rule ids only: the reported text is (fake) secret material.
           assert.deepEqual(
-            found
-              .filter((d) => d.rule.id === rule.id)
-              .map((d) => text.slice(d.start, d.end).length),
+            found.map((d) => d.rule.id),
             [],
             `reported in ${file}`,
           );

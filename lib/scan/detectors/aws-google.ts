@@ -19,6 +19,7 @@ import {
   linesAround,
   randomLooking,
   standalone,
+  type MatchContext,
   type ScanRule,
 } from "./kit";
 
@@ -31,6 +32,18 @@ const SERVICE_ACCOUNT = /"type"\s*:\s*"service_account"/;
 /** Firebase client configuration keys found around a public web API key. */
 const FIREBASE_CONTEXT =
   /authDomain|messagingSenderId|storageBucket|firebaseapp\.com|firebaseio\.com|measurementId|"current_key"|"mobilesdk_app_id"|appId\s*[:=]\s*["']\d:/;
+
+/**
+ * A Google API key published on purpose: inside a Firebase web/app configuration (see above).
+ * Shared with the generic rule, which would otherwise report `apiKey: "AIza…"` itself.
+ */
+export function isPublicWebKey(value: string, ctx: MatchContext): boolean {
+  return (
+    /^AIza[\w-]{35}$/.test(value) &&
+    (/google-services\.json$/i.test(ctx.file) ||
+      FIREBASE_CONTEXT.test(linesAround(ctx.content, ctx.start, 6, 6)))
+  );
+}
 
 export const AWS_GOOGLE_RULES: readonly ScanRule[] = [
   {
@@ -107,10 +120,7 @@ export const AWS_GOOGLE_RULES: readonly ScanRule[] = [
       {
         pattern: standalone(`AIza[${B64URL}]{35}`, B64URL),
         keywords: ["aiza"],
-        validate: (secret, ctx) =>
-          randomLooking(3.5)(secret) &&
-          !/google-services\.json$/i.test(ctx.file) &&
-          !FIREBASE_CONTEXT.test(linesAround(ctx.content, ctx.start, 6, 6)),
+        validate: (secret, ctx) => randomLooking(3.5)(secret) && !isPublicWebKey(secret, ctx),
       },
     ],
     cases: {

@@ -41,7 +41,7 @@ export const CHAT_RULES: readonly ScanRule[] = [
     detectors: [
       {
         pattern: standalone(
-          "(?:xox[abposr]-(?:\\d{6,14}-){1,3}[A-Za-z0-9]{10,64}|xoxe\\.xox[bp]-\\d-[A-Za-z0-9]{100,200}|xoxe-\\d-[A-Za-z0-9]{100,200}|xapp-\\d-[A-Z0-9]{8,14}-\\d{8,16}-[a-z0-9]{32,80})",
+          "(?:xox[abposre]-(?:\\d{6,14}-){1,3}[A-Za-z0-9]{10,64}|xoxe\\.xox[bp]-\\d-[A-Za-z0-9]{100,200}|xoxe-\\d-[A-Za-z0-9]{100,200}|xapp-\\d-[A-Z0-9]{8,14}-\\d{8,16}-[a-z0-9]{32,80})",
           B64URL,
         ),
         keywords: ["xoxb-", "xoxp-", "xoxa-", "xoxo-", "xoxs-", "xoxr-", "xoxe", "xapp-"],

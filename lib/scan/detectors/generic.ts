@@ -6,6 +6,7 @@
  * gitleaks' utils.GenerateSampleSecrets and its rules/generic.go, with our own values.
  */
 import { credentialKind, plausibleSecret } from "../noise";
+import { isPublicWebKey } from "./aws-google";
 import { ROTATE, type MatchContext, type ScanRule } from "./kit";
 
 /** Extensions whose unquoted right-hand sides are expressions, not literals. */
@@ -43,6 +44,7 @@ export const GENERIC_RULE: ScanRule = {
         const quoted = (ctx.groups.quote ?? "") !== "";
         // In code an unquoted right-hand side is an expression, not a literal.
         if (!quoted && CODE_FILE.test(ctx.file)) return false;
+        if (isPublicWebKey(secret, ctx)) return false;
         return plausibleSecret(quoted ? secret : secret.replace(/[;,)\]}]+$/, ""), kind);
       },
     },

@@ -46,8 +46,8 @@ function basicCredential(value: string): boolean {
 /** One shell word without its quotes: `kevin:'pw'` → kevin:pw. */
 const unquote = (word: string) => word.replace(/"([^"]*)"|'([^']*)'/g, "$1$2");
 
-/** A value that only points at one: $VAR, ${{ … }}, $(cmd), {{ … }}, <…>, [...], {NAME}. */
-const SHELL_REFERENCE = /\$|\{\{|^<.*>$|^\[.*\]$|^\{[A-Za-z_][\w.-]*\}$/;
+/** A value that only points at one: $VAR, ${X}, $(cmd), {{ … }}, <…>, [...], {NAME}. */
+const SHELL_REFERENCE = /^\$|\$\{|\$\(|\{\{|^<.*>$|^\[.*\]$|^\{[A-Za-z_][\w.-]*\}$/;
 
 /** `curl -u user:password` (the whole argument is the secret), or the key as user (-u key:). */
 function curlCredential(arg: string): boolean {

@@ -59,7 +59,7 @@ export const JWT_RULE: ScanRule = {
         `NEXT_PUBLIC_SUPABASE_ANON_KEY=${f.b64json({ alg: "HS256", typ: "JWT" })}.${f.b64json({ iss: "supabase", ref: f.alnum(20).toLowerCase(), role: "anon" })}.${f.b64url(43)}`,
       (f) =>
         `sample: ${f.b64json({ alg: "HS256", typ: "JWT" })}.${f.b64json({ sub: "1234567890", name: "John Doe", iat: 1516239022 })}.${f.b64url(43)}`,
-      "token = eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiJ4In0.",
+      'const unsigned = "eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiJ4In0.";',
       "the header starts with eyJ and the payload with eyJ too",
     ],
   },

@@ -111,7 +111,8 @@ export const KEY_RULES: readonly ScanRule[] = [
       fp: [
         'kind: Secret\ndata:\n  password: {{ .Values.password | b64enc }}\n  token: ""\n',
         (f) => `kind: ConfigMap\ndata:\n  blob: ${f.base64Bytes(30)}\n`,
-        (f) => `kind: ExternalSecret\nspec:\n  data:\n    - secretKey: ${f.b64(20)}\n`,
+        (f) =>
+          `kind: ExternalSecret\nspec:\n  data:\n    - secretKey: db-password\n      remoteRef:\n        key: ${f.alnum(6).toLowerCase()}/orders\n`,
       ],
     },
   },

@@ -160,9 +160,10 @@ export const OPS_RULES: readonly ScanRule[] = [
     remediation: `Rotate the key in Infracost Cloud (Org settings → API keys). ${ROTATE}`,
     detectors: [
       {
-        pattern: standalone("ico-[A-Za-z0-9]{32}", B62),
+        // Not after "." or "/": "favicon.ico-<hash>.png" is a file name.
+        pattern: /(?<![A-Za-z0-9_./-])(?<secret>ico-[A-Za-z0-9]{32})(?![A-Za-z0-9_-])/g,
         keywords: ["ico-"],
-        validate: randomLooking(3.5, 4),
+        validate: (s) => mixedCase(s.slice(4)) && randomLooking(3.5, 4)(s),
       },
     ],
     cases: {

@@ -72,7 +72,7 @@ export const PACKAGE_RULES: readonly ScanRule[] = [
       fp: [
         "password = pypi-AgEIcHlwaS5vcmcXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXX",
         "TWINE_PASSWORD=pypi-<your-token>",
-        (f) => `token = pypi-Ag${f.b64url(80)}`,
+        (f) => `pypi-Ag${f.b64url(80)}`,
       ],
     },
   },
