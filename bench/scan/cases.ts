@@ -4,6 +4,8 @@
  * file is a false positive), so every tool is judged the same way whatever its output format.
  * - peer: bench/scan/peer-cases.ts — situations from gitleaks' and secretlint's published tests,
  *   rewritten with our own values (held apart from tokenguard's own cases);
+ * - heldout: bench/scan/heldout-cases.ts — Nosey Parker's rule examples, rewritten likewise,
+ *   measured once before any detector change;
  * - own: the true/false positives every tokenguard rule keeps beside its detectors.
  */
 import { mkdirSync, writeFileSync } from "node:fs";
@@ -11,10 +13,11 @@ import * as path from "node:path";
 import { fake } from "../../lib/scan/detectors/fake";
 import { DEFAULT_CASE_FILE, type Case, type CaseText } from "../../lib/scan/detectors/kit";
 import { SCAN_RULES } from "../../lib/scan/rules";
+import { HELDOUT_CASES } from "./heldout-cases";
 import { PEER_CASES } from "./peer-cases";
 
 export interface CaseFile {
-  readonly corpus: "peer" | "own";
+  readonly corpus: "peer" | "heldout" | "own";
   readonly family: string;
   readonly expect: "tp" | "fp";
   readonly source: string;
@@ -76,6 +79,7 @@ export function writeCases(root: string): CaseFile[] {
     });
   };
   PEER_CASES.forEach((c, i) => write("peer", i, c, c.source));
+  HELDOUT_CASES.forEach((c, i) => write("heldout", i, c, c.source));
   ownCases().forEach((c, i) => write("own", i, c, "tokenguard rule cases"));
   return out;
 }
@@ -90,11 +94,11 @@ export interface FamilyScore {
   readonly flagged: readonly string[];
 }
 
-export type CaseScores = Record<"peer" | "own", Record<string, FamilyScore>>;
+export type CaseScores = Record<"peer" | "heldout" | "own", Record<string, FamilyScore>>;
 
 /** Per corpus and family: positives found, negatives reported, for one tool's hit files. */
 export function scoreCases(cases: readonly CaseFile[], hitFiles: ReadonlySet<string>): CaseScores {
-  const scores: CaseScores = { peer: {}, own: {} };
+  const scores: CaseScores = { peer: {}, heldout: {}, own: {} };
   for (const c of cases) {
     const s = (scores[c.corpus][c.family] ??= {
       tp: 0,
@@ -143,7 +147,7 @@ const pct = (n: number, d: number) => (d === 0 ? "-" : `${((n / d) * 100).toFixe
  * (negatives reported / negatives), side by side; then the totals.
  */
 export function casesMarkdown(
-  corpus: "peer" | "own",
+  corpus: "peer" | "heldout" | "own",
   tools: readonly { tool: string; cases?: CaseScores }[],
 ): string {
   const ok = tools.filter((t) => t.cases);

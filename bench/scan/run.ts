@@ -306,7 +306,7 @@ function markdown(
   const count = (c: CaseFile["corpus"], e: CaseFile["expect"]) =>
     cases.filter((k) => k.corpus === c && k.expect === e).length;
   const lines = [
-    `Corpus: ${(corpus.bytes / 1e6).toFixed(1)} MB in ${corpus.files} files: the generated corpus (${corpus.planted.length} planted credentials in ${new Set(corpus.planted.map((p) => p.cls)).size} classes, ${corpus.lookAlikeDirs.length} look-alike folders) and, under ${CASES_DIR}/, one file per case of the peer-derived corpus (${count("peer", "tp")} positives, ${count("peer", "fp")} negatives) and of tokenguard's own rule cases (${count("own", "tp")} positives, ${count("own", "fp")} negatives). Machine: ${os.cpus().length} cores, ${os.cpus()[0]?.model ?? "?"}; Node ${process.version}; load average at the end ${os.loadavg()[0].toFixed(1)}. Wall-clock per run over the whole corpus, process start included${repeat > 1 ? `, fastest of ${repeat} rounds` : ""}.`,
+    `Corpus: ${(corpus.bytes / 1e6).toFixed(1)} MB in ${corpus.files} files: the generated corpus (${corpus.planted.length} planted credentials in ${new Set(corpus.planted.map((p) => p.cls)).size} classes, ${corpus.lookAlikeDirs.length} look-alike folders) and, under ${CASES_DIR}/, one file per case of the peer-derived corpus (${count("peer", "tp")} positives, ${count("peer", "fp")} negatives), of the held-out corpus (${count("heldout", "tp")} positives, ${count("heldout", "fp")} negatives) and of tokenguard's own rule cases (${count("own", "tp")} positives, ${count("own", "fp")} negatives). Machine: ${os.cpus().length} cores, ${os.cpus()[0]?.model ?? "?"}; Node ${process.version}; load average at the end ${os.loadavg()[0].toFixed(1)}. Wall-clock per run over the whole corpus, process start included${repeat > 1 ? `, fastest of ${repeat} rounds` : ""}.`,
     "",
     `Throughput, tokenguard vs gitleaks on the same corpus: ${tg?.mbPerSecond && gl?.mbPerSecond ? `${(tg.mbPerSecond / gl.mbPerSecond).toFixed(2)}× gitleaks' MB/s (time ${((tg.seconds ?? 0) / (gl.seconds ?? 1)).toFixed(2)}× gitleaks')` : "-"}.`,
     "",
@@ -336,6 +336,10 @@ function markdown(
     "Peer-derived corpus (bench/scan/peer-cases.ts: situations from gitleaks' and secretlint's published tests, our own values), by family — recall = positive files reported, FP = negative files reported:",
     "",
     casesMarkdown("peer", ok),
+    "",
+    "Held-out corpus (bench/scan/heldout-cases.ts: Nosey Parker's rule examples, our own values), by family:",
+    "",
+    casesMarkdown("heldout", ok),
     "",
     "tokenguard's own rule cases (the true/false positives beside each detector), by rule:",
     "",
@@ -423,10 +427,12 @@ export function measureScan(opts: ScanOptions): ScanResult {
           ...s,
           cases: caseScores,
         });
-        const peer = totals(caseScores.peer);
-        log(
-          `${tool.name}: peer-derived recall ${peer.found}/${peer.tp}, false positives ${peer.falsePositives}/${peer.fp}`,
-        );
+        for (const c of ["peer", "heldout"] as const) {
+          const t = totals(caseScores[c]);
+          log(
+            `${tool.name}: ${c} recall ${t.found}/${t.tp}, false positives ${t.falsePositives}/${t.fp}`,
+          );
+        }
       }
       log(`${tool.name}: ${seconds.toFixed(1)}s`);
     }
