@@ -181,6 +181,7 @@ export const CLOUD_RULES: readonly ScanRule[] = [
         "HEROKU_API_KEY=HRKU-your-api-key",
         (f) => `heroku_app_id = "${f.uuid()}"`,
         "heroku_api_key: 00000000-0000-0000-0000-000000000000",
+        (f) => `curl https://api.heroku.com/apps/${f.uuid()}/builds`,
       ],
     },
   },

@@ -109,9 +109,12 @@ export function linesAround(content: string, at: number, before: number, after: 
   return content.slice(Math.max(0, start), end === -1 ? content.length : end);
 }
 
-/** Words before a value that say it is a digest or an identifier, not a credential. */
+/**
+ * Words before a value that say it is a digest or an identifier, not a credential; or a URL path
+ * segment (".../apps/<id>/..."), which names a resource.
+ */
 const NOT_SECRET_CONTEXT =
-  /(?:sha\d*|hash|digest|checksum|commit|integrity|etag|md5|revision|fingerprint|uuid|guid|(?:^|[^a-z])(?:id|ids|version))["'\]]?\s*(?:=|:|=>|,)?\s*["'`]?$/i;
+  /(?:sha\d*|hash|digest|checksum|commit|integrity|etag|md5|revision|fingerprint|uuid|guid|(?:^|[^a-z])(?:id|ids|version))["'\]]?\s*(?:=|:|=>|,)?\s*["'`]?$|[a-z0-9]\/$/i;
 
 /**
  * The vendor is named just before the value: in the assignment's name, the same line or the two

@@ -20,6 +20,7 @@ import {
 } from "./kit";
 
 const GITLAB_PREFIXES = "glpat|gldt|glrt|glptt|glcbt|gloas|glimt|glsoat|glffct|glagent|glft|glcsat";
+const GITLAB_PREFIX = new RegExp(`^(?:(?:${GITLAB_PREFIXES})-|GR1348941)`);
 
 export const VCS_RULES: readonly ScanRule[] = [
   {
@@ -73,7 +74,8 @@ export const VCS_RULES: readonly ScanRule[] = [
           B64URL,
         ),
         keywords: [...GITLAB_PREFIXES.split("|"), "gr1348941"],
-        validate: (s) => randomLooking(3.3, s.indexOf("-") + 1)(s.split(".")[0]),
+        // The random part follows the prefix ("glpat-", "GR1348941"); it may itself hold "-".
+        validate: (s) => randomLooking(3.3)(s.split(".")[0].replace(GITLAB_PREFIX, "")),
       },
     ],
     cases: {
@@ -82,6 +84,7 @@ export const VCS_RULES: readonly ScanRule[] = [
         (f) =>
           `private_token: "glpat-${f.mixed(27)}.01.${f.pick("0123456789abcdefghijklmnopqrstuvwxyz", 9)}"`,
         (f) => `gitlab-runner register --token glrt-${f.b64url(20)}`,
+        (f) => `--registration-token "GR1348941${f.mixed(8)}-${f.mixed(11)}"`,
         (f) => `curl --request POST --form token=glptt-${f.hex(40)} https://gitlab.example/api`,
       ],
       fp: [
