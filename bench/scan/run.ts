@@ -1,8 +1,10 @@
 /**
- * `npm run bench:scan`: throughput (MB/s) and recall of `tokenguard scan` against secretlint,
- * gitleaks and detect-secrets on one generated corpus of >= 100 MB with credentials planted at
- * known positions. Peers are installed from their registries into ~/.cache/tokenguard-bench
- * (never committed). Results: bench/out/scan-bench.{json,md}. Not part of `npm test`.
+ * `npm run bench:scan`: throughput (MB/s), recall and false positives of `tokenguard scan` against
+ * secretlint, gitleaks and detect-secrets, all scanning one directory: a generated corpus of
+ * >= 100 MB with credentials planted at known positions, plus one file per case of the
+ * peer-derived, held-out and own case corpora (bench/scan/cases.ts), scored per family. Peers are
+ * installed from their registries into ~/.cache/tokenguard-bench (never committed). Results:
+ * bench/out/scan-bench.{json,md}. Not part of `npm test`.
  *
  * Options (environment): BENCH_SCAN_MB (default 100), BENCH_SCAN_COPIES (planted/look-alike
  * corpus copies, default 40), BENCH_SCAN_TOOLS (comma list, default all), BENCH_SCAN_REPEAT
