@@ -258,9 +258,9 @@ export function renderMarkdown(results: BenchResults, fixes?: string): string {
   if (results.program) lines.push(...programSection(results.program), "");
   if (results.scan) {
     lines.push(
-      "## Scan: throughput and recall",
+      "## Scan: throughput, recall and false positives",
       "",
-      "bench/scan (shared with `npm run bench:scan`): one generated corpus with credentials planted at known lines and credential-shaped look-alikes; every tool scans the same directory.",
+      "bench/scan (shared with `npm run bench:scan`): every tool scans the same directory — a generated corpus with credentials planted at known lines and credential-shaped look-alikes, and one file per case of three case corpora: peer-derived (situations from gitleaks' and secretlint's published tests), held-out (Nosey Parker's rule examples), and tokenguard's own rule cases; all with our own random values.",
       "",
       results.scan.markdown.trim(),
       "",

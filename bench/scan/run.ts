@@ -1,8 +1,10 @@
 /**
- * `npm run bench:scan`: throughput (MB/s) and recall of `tokenguard scan` against secretlint,
- * gitleaks and detect-secrets on one generated corpus of >= 100 MB with credentials planted at
- * known positions. Peers are installed from their registries into ~/.cache/tokenguard-bench
- * (never committed). Results: bench/out/scan-bench.{json,md}. Not part of `npm test`.
+ * `npm run bench:scan`: throughput (MB/s), recall and false positives of `tokenguard scan` against
+ * secretlint, gitleaks and detect-secrets, all scanning one directory: a generated corpus of
+ * >= 100 MB with credentials planted at known positions, plus one file per case of the
+ * peer-derived, held-out and own case corpora (bench/scan/cases.ts), scored per family. Peers are
+ * installed from their registries into ~/.cache/tokenguard-bench (never committed). Results:
+ * bench/out/scan-bench.{json,md}. Not part of `npm test`.
  *
  * Options (environment): BENCH_SCAN_MB (default 100), BENCH_SCAN_COPIES (planted/look-alike
  * corpus copies, default 40), BENCH_SCAN_TOOLS (comma list, default all), BENCH_SCAN_REPEAT
@@ -13,6 +15,15 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { compiledLib, OUT, ROOT } from "../lib/build";
+import {
+  CASES_DIR,
+  casesMarkdown,
+  scoreCases,
+  totals,
+  writeCases,
+  type CaseFile,
+  type CaseScores,
+} from "./cases";
 import { generateBenchCorpus, type BenchCorpus } from "./generate";
 
 const CACHE = path.join(os.homedir(), ".cache", "tokenguard-bench");
@@ -70,7 +81,11 @@ const rel = (dir: string, file: string) =>
 
 const tokenguard: Tool = {
   name: "tokenguard",
-  prepare: () => JSON.parse(readFileSync(path.join(ROOT, "package.json"), "utf8")).version,
+  prepare: () => {
+    // Build before any timed run: compiling lib/ takes longer than scanning the corpus.
+    compiledLib();
+    return JSON.parse(readFileSync(path.join(ROOT, "package.json"), "utf8")).version;
+  },
   run: (dir, report) => {
     // The compiled CLI, as users run it (built fresh from the working tree: bench/lib/build).
     const r = sh(
@@ -239,6 +254,8 @@ export interface Row {
   lookAlikeFindings?: number;
   otherUnplanted?: number;
   byClass?: Record<string, number>;
+  /** Per case corpus (peer-derived, own) and family: positives found, negatives reported. */
+  cases?: CaseScores;
 }
 
 function score(corpus: BenchCorpus, hits: readonly Hit[]) {
@@ -261,7 +278,9 @@ function score(corpus: BenchCorpus, hits: readonly Hit[]) {
   for (const p of corpus.planted)
     plantedAt.set(p.file, [...(plantedAt.get(p.file) ?? []), [p.line - 1, p.endLine + 1]]);
   const unplanted = hits.filter(
-    (h) => !(plantedAt.get(h.file) ?? []).some(([a, b]) => h.line >= a && h.line <= b),
+    (h) =>
+      !h.file.startsWith(`${CASES_DIR}/`) &&
+      !(plantedAt.get(h.file) ?? []).some(([a, b]) => h.line >= a && h.line <= b),
   );
   const lookAlike = unplanted.filter((h) =>
     corpus.lookAlikeDirs.some((d) => h.file.startsWith(`${d}/`)),
@@ -278,12 +297,22 @@ function score(corpus: BenchCorpus, hits: readonly Hit[]) {
 const pct = (x: number | undefined) => (x === undefined ? "-" : `${(x * 100).toFixed(1)}%`);
 const fixed = (x: number | undefined, d = 1) => (x === undefined ? "-" : x.toFixed(d));
 
-function markdown(corpus: BenchCorpus, rows: readonly Row[], repeat: number): string {
+function markdown(
+  corpus: BenchCorpus,
+  cases: readonly CaseFile[],
+  rows: readonly Row[],
+  repeat: number,
+): string {
   const tg = rows.find((r) => r.tool === "tokenguard");
+  const gl = rows.find((r) => r.tool === "gitleaks");
+  const count = (c: CaseFile["corpus"], e: CaseFile["expect"]) =>
+    cases.filter((k) => k.corpus === c && k.expect === e).length;
   const lines = [
-    `Corpus: ${(corpus.bytes / 1e6).toFixed(1)} MB in ${corpus.files} files, ${corpus.planted.length} planted credentials (${new Set(corpus.planted.map((p) => p.cls)).size} classes), ${corpus.lookAlikeDirs.length} look-alike folders. Machine: ${os.cpus().length} cores, ${os.cpus()[0]?.model ?? "?"}; Node ${process.version}; load average at the end ${os.loadavg()[0].toFixed(1)}. Wall-clock per run, process start included${repeat > 1 ? `, fastest of ${repeat} rounds` : ""}.`,
+    `Corpus: ${(corpus.bytes / 1e6).toFixed(1)} MB in ${corpus.files} files: the generated corpus (${corpus.planted.length} planted credentials in ${new Set(corpus.planted.map((p) => p.cls)).size} classes, ${corpus.lookAlikeDirs.length} look-alike folders) and, under ${CASES_DIR}/, one file per case of the peer-derived corpus (${count("peer", "tp")} positives, ${count("peer", "fp")} negatives), of the held-out corpus (${count("heldout", "tp")} positives, ${count("heldout", "fp")} negatives) and of tokenguard's own rule cases (${count("own", "tp")} positives, ${count("own", "fp")} negatives). Machine: ${os.cpus().length} cores, ${os.cpus()[0]?.model ?? "?"}; Node ${process.version}; load average at the end ${os.loadavg()[0].toFixed(1)}. Wall-clock per run over the whole corpus, process start included${repeat > 1 ? `, fastest of ${repeat} rounds` : ""}.`,
     "",
-    "| tool | version | time (s) | MB/s | speed vs tokenguard | recall | recall vs tokenguard | findings | on look-alikes (FP) | elsewhere unplanted |",
+    `Throughput, tokenguard vs gitleaks on the same corpus: ${tg?.mbPerSecond && gl?.mbPerSecond ? `${(tg.mbPerSecond / gl.mbPerSecond).toFixed(2)}× gitleaks' MB/s (time ${((tg.seconds ?? 0) / (gl.seconds ?? 1)).toFixed(2)}× gitleaks')` : "-"}.`,
+    "",
+    "| tool | version | time (s) | MB/s | speed vs tokenguard | recall (generated) | recall vs tokenguard | findings | on look-alikes (FP) | elsewhere unplanted |",
     "|---|---|---:|---:|---:|---:|---:|---:|---:|---:|",
     ...rows.map((r) =>
       r.unavailable
@@ -304,6 +333,20 @@ function markdown(corpus: BenchCorpus, rows: readonly Row[], repeat: number): st
     const n = corpus.planted.filter((p) => p.cls === cls).length;
     lines.push(`| ${cls} | ${n} | ${ok.map((r) => pct(r.byClass?.[cls])).join(" | ")} |`);
   }
+  lines.push(
+    "",
+    "Peer-derived corpus (bench/scan/peer-cases.ts: situations from gitleaks' and secretlint's published tests, our own values), by family — recall = positive files reported, FP = negative files reported:",
+    "",
+    casesMarkdown("peer", ok),
+    "",
+    "Held-out corpus (bench/scan/heldout-cases.ts: Nosey Parker's rule examples, our own values), by family:",
+    "",
+    casesMarkdown("heldout", ok),
+    "",
+    "tokenguard's own rule cases (the true/false positives beside each detector), by rule:",
+    "",
+    casesMarkdown("own", ok),
+  );
   return lines.join("\n");
 }
 
@@ -337,7 +380,13 @@ export function measureScan(opts: ScanOptions): ScanResult {
   // Outside any git repository: tokenguard honours .gitignore, and this repo ignores bench/out.
   const dir = path.join(CACHE, "scan-corpus");
   log(`generating ${opts.mb} MB corpus in ${dir}`);
-  const corpus = generateBenchCorpus(dir, opts.mb * 1024 * 1024, opts.copies);
+  const generated = generateBenchCorpus(dir, opts.mb * 1024 * 1024, opts.copies);
+  const cases = writeCases(dir);
+  const corpus: BenchCorpus = {
+    ...generated,
+    bytes: generated.bytes + cases.reduce((n, c) => n + c.bytes, 0),
+    files: generated.files + cases.length,
+  };
   log(
     `corpus: ${(corpus.bytes / 1e6).toFixed(1)} MB, ${corpus.files} files, ${corpus.planted.length} planted`,
   );
@@ -371,13 +420,21 @@ export function measureScan(opts: ScanOptions): ScanResult {
       const seconds = Number(process.hrtime.bigint() - started) / 1e9;
       if (row.seconds === undefined || seconds < row.seconds) {
         const s = score(corpus, hits);
+        const caseScores = scoreCases(cases, new Set(hits.map((h) => h.file)));
         rows.set(tool.name, {
           ...row,
           seconds,
           mbPerSecond: corpus.bytes / 1e6 / seconds,
           findings: hits.length,
           ...s,
+          cases: caseScores,
         });
+        for (const c of ["peer", "heldout"] as const) {
+          const t = totals(caseScores[c]);
+          log(
+            `${tool.name}: ${c} recall ${t.found}/${t.tp}, false positives ${t.falsePositives}/${t.fp}`,
+          );
+        }
       }
       log(`${tool.name}: ${seconds.toFixed(1)}s`);
     }
@@ -386,7 +443,7 @@ export function measureScan(opts: ScanOptions): ScanResult {
     corpus: { bytes: corpus.bytes, files: corpus.files, planted: corpus.planted.length },
     repeat,
     rows: [...rows.values()],
-    markdown: markdown(corpus, [...rows.values()], repeat),
+    markdown: markdown(corpus, cases, [...rows.values()], repeat),
   };
 }
 

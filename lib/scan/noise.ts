@@ -52,7 +52,7 @@ export function isDocumentedExample(value: string): boolean {
 }
 
 const PLACEHOLDER_WORDS =
-  /example|sample|dummy|placeholder|changeme|change[_-]me|replace[_-]?me|redacted|your[_-]?(?:api|access|auth|secret|token|key|password|pass)|<[^>]*>|fake|not[_-]?a[_-]?real|lorem|foobar|insert[_-]|todo|fixme|xxxx|\*\*\*|\.\.\.|0123456|123456789|abcdefgh/i;
+  /example|sample|dummy|placeholder|changeme|change[_-]me|replace[_-]?(?:me|with|this)|redacted|your[_-]|your(?:api|access|auth|secret|token|key|password|pass)|<[^>]*>|fake|not[_-]?a[_-]?real|lorem|foobar|insert[_-]|todo|fixme|xxxx|\*\*\*|\.\.\.|0123456|123456789|abcdefgh/i;
 
 /** Literally a placeholder: "<your-token>", "xxxx", "changeme", "AKIA…EXAMPLE", "********". */
 export function isPlaceholder(value: string): boolean {

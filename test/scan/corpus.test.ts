@@ -41,6 +41,7 @@ describe("scan: the planted-credential corpus", function () {
       "openai",
       "anthropic",
       "private-key",
+      "gcp-service-account",
       "url-password",
       "generic",
       "tokenguard",

@@ -255,7 +255,12 @@ export function plantedCorpus(seed = 7): Corpus {
   const saKeyLine = saLines.findIndex((l) => l.includes('private_key"'));
   const saFile = file("config/service-account.json");
   saFile.add(...saLines.slice(0, saKeyLine));
-  saFile.plant("private-key", "private-key", keys.ed25519Pkcs8.split("\n")[1], saLines[saKeyLine]);
+  saFile.plant(
+    "gcp-service-account",
+    "gcp-service-account-key",
+    keys.ed25519Pkcs8.split("\n")[1],
+    saLines[saKeyLine],
+  );
   saFile.add(...saLines.slice(saKeyLine + 1));
 
   const sendgrid = m.sendgrid();

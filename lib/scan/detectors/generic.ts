@@ -1,0 +1,100 @@
+/**
+ * The vendor-neutral rule: a high-entropy literal given to a name whose last word says it is a
+ * credential (token, secret, password, api key, …), in the shapes assignments take across file
+ * types: `name = "v"`, `name: v`, `name := "v"`, `name ?= v`, `"name" => "v"`,
+ * `setProperty("NAME", "v")`, `<nameToken>v</nameToken>`. Cases follow the assignment shapes of
+ * gitleaks' utils.GenerateSampleSecrets and its rules/generic.go, with our own values.
+ */
+import { credentialKind, plausibleSecret } from "../noise";
+import { isPublicWebKey } from "./aws-google";
+import { ROTATE, type MatchContext, type ScanRule } from "./kit";
+
+/** Extensions whose unquoted right-hand sides are expressions, not literals. */
+const CODE_FILE =
+  /\.(?:[cm]?[jt]sx?|py|go|java|kt|kts|scala|rb|php|cs|rs|swift|c|cc|cpp|h|hpp|m|dart|lua|groovy|gradle)$/i;
+
+const WORD = "(?:token|secret|passw(?:or)?d|pwd|pass|passphrase|credentials?|key|pat)";
+
+/** The credential kind of the name ending at the match (read backwards from the word). */
+function kindAt(ctx: MatchContext) {
+  let head = ctx.matchStart;
+  while (head > 0 && /[A-Za-z0-9_.-]/.test(ctx.content[head - 1])) head--;
+  return credentialKind(ctx.content.slice(head, ctx.matchStart) + (ctx.groups.tail ?? ""));
+}
+
+export const GENERIC_RULE: ScanRule = {
+  id: "generic-secret",
+  title: "Credential assigned to a credential-like name",
+  description:
+    "A high-entropy literal assigned to a name whose last word is token, secret, password, api key, …: the shape of a hard-coded credential whatever the vendor.",
+  severity: "medium",
+  remediation: `Read the value from the environment or a secret store (Pulumi: a secret config value or a ScopedToken output). ${ROTATE}`,
+  detectors: [
+    {
+      // Starts at the credential word (a literal scan is fast); the rest of the name is read
+      // backwards from there by the validator.
+      pattern: new RegExp(
+        `(?<tail>${WORD}[A-Za-z0-9_]*)["'\\]]?[ \\t]*(?:=|:{1,3}=|\\?=|\\.=|:(?!:)|=>)[ \\t]*(?<quote>["'\`]?)(?<secret>[^\\s"'\`\\\\]{8,256})\\k<quote>`,
+        "gi",
+      ),
+      keywords: ["token", "secret", "pass", "pwd", "credential", "key", "pat"],
+      validate: (secret, ctx) => {
+        const kind = kindAt(ctx);
+        if (kind === undefined) return false;
+        const quoted = (ctx.groups.quote ?? "") !== "";
+        // In code an unquoted right-hand side is an expression, not a literal.
+        if (!quoted && CODE_FILE.test(ctx.file)) return false;
+        if (isPublicWebKey(secret, ctx)) return false;
+        return plausibleSecret(quoted ? secret : secret.replace(/[;,)\]}]+$/, ""), kind);
+      },
+    },
+    {
+      // A name and a value as two quoted arguments: setProperty("API_TOKEN", "…"), env("X", "…").
+      pattern: new RegExp(
+        `(?<tail>${WORD}[A-Za-z0-9_]*)(?<q1>["'])[ \\t]*,[ \\t]*(?<quote>["'])(?<secret>[^\\s"'\\\\]{8,256})\\k<quote>`,
+        "gi",
+      ),
+      keywords: ["token", "secret", "pass", "pwd", "credential", "key"],
+      validate: (secret, ctx) => {
+        const kind = kindAt(ctx);
+        return kind !== undefined && plausibleSecret(secret, kind);
+      },
+    },
+    {
+      // An XML element: <apiToken>…</apiToken>, the value on the same line or the next.
+      pattern: new RegExp(
+        `<(?<name>[A-Za-z0-9_.:-]*${WORD})>\\s*(?<secret>[^\\s<>]{8,256})\\s*</\\k<name>>`,
+        "gi",
+      ),
+      keywords: ["token>", "secret>", "password>", "key>", "pwd>", "passphrase>"],
+      validate: (secret, ctx) => {
+        const kind = credentialKind(ctx.groups.name ?? "");
+        return kind !== undefined && plausibleSecret(secret, kind);
+      },
+    },
+  ],
+  cases: {
+    tp: [
+      (f) => `partnerClientSecret: "${f.mixed(40)}"`,
+      (f) => `API_TOKEN=${f.mixed(32)}`,
+      (f) => `System.setProperty("PARTNER_API_TOKEN", "${f.mixed(32)}")`,
+      (f) => `<serviceToken>\n    ${f.mixed(32)}\n</serviceToken>`,
+      (f) => `DEPLOY_TOKEN ?= "${f.mixed(32)}"`,
+      (f) => `$apiToken .= "${f.mixed(32)}";`,
+      (f) => `{"config.ini": "PARTNER_TOKEN=${f.mixed(32)}\\nBACKUP_ENABLED=true"}`,
+      { file: "src/db.py", text: (f) => `db_password = "${f.mixed(10)}#${f.digits(2)}"` },
+    ],
+    fp: [
+      { file: "src/app.ts", text: "apiToken = process.env.API_TOKEN" },
+      "API_TOKEN=${API_TOKEN}",
+      "password: changeme",
+      "token_ttl = 3600",
+      "secretName: orders-db-credentials",
+      "max_tokens = 4096",
+      "password_hash = $2b$12$abcdefghijklmnopqrstuv",
+      (f) =>
+        `tokenUrn: urn:pulumi:prod::api-token::tokenguard:index:ScopedToken::ci-${f.digits(4)}`,
+      `System.setProperty("TOKEN_ENDPOINT", "https://auth.internal/token")`,
+    ],
+  },
+};
