@@ -136,35 +136,29 @@ function projectDefaults(
   return { defaults, required, secret };
 }
 
-/** Reads the project in `dir` (which must hold Pulumi.yaml) and the stack's config. */
-export function loadProject(dir: string, stack: string = DEFAULT_STACK): Project {
-  const root = path.resolve(dir);
-  const file = ["Pulumi.yaml", "Pulumi.yml"].map((f) => path.join(root, f)).find(existsSync);
-  if (!file) {
-    throw new ProjectError(
-      `${root} has no Pulumi.yaml: pass the directory of a Pulumi project (tokenguard check <dir>)`,
-    );
+/** Where the program runs and what it loads, from Pulumi.yaml `main` (a file or a directory). */
+function entryOf(
+  root: string,
+  file: string,
+  main: string | undefined,
+): { programDir: string; entry: string } {
+  if (main === undefined || main === "") return { programDir: root, entry: "." };
+  const resolved = path.resolve(root, main);
+  if (!existsSync(resolved)) {
+    throw new ProjectError(`${file}: main "${main}" does not exist (resolved to ${resolved})`);
   }
-  const proj = parseWith(projectSchema, readYaml(file), file);
-  const runtimeName = typeof proj.runtime === "string" ? proj.runtime : proj.runtime.name;
-  if (runtimeName !== "nodejs") {
-    throw new ProjectError(
-      `${file}: runtime is "${runtimeName}"; tokenguard check runs nodejs programs (TypeScript or JavaScript) only`,
-    );
-  }
-  const options = typeof proj.runtime === "string" ? {} : (proj.runtime.options ?? {});
+  return statSync(resolved).isDirectory()
+    ? { programDir: resolved, entry: "." }
+    : { programDir: path.dirname(resolved), entry: path.basename(resolved) };
+}
 
-  let programDir = root;
-  let entry = ".";
-  if (proj.main !== undefined && proj.main !== "") {
-    const main = path.resolve(root, proj.main);
-    if (!existsSync(main)) {
-      throw new ProjectError(`${file}: main "${proj.main}" does not exist (resolved to ${main})`);
-    }
-    if (statSync(main).isDirectory()) programDir = main;
-    else [programDir, entry] = [path.dirname(main), path.basename(main)];
-  }
-
+/** The stack's config: the project's defaults, then Pulumi.<stack>.yaml; every required key set. */
+function stackConfig(
+  root: string,
+  file: string,
+  proj: { name: string; config?: Record<string, unknown> },
+  stack: string,
+) {
   const { defaults, required, secret } = projectDefaults(proj.config ?? {}, proj.name);
   const config = new Map(defaults);
   const secretKeys = new Set(secret);
@@ -182,26 +176,47 @@ export function loadProject(dir: string, stack: string = DEFAULT_STACK): Project
   }
   const missing = required.filter((k) => !config.has(k));
   if (missing.length) {
+    const them = missing.length > 1 ? "them" : "it";
     throw new ProjectError(
       `stack "${stack}" is missing configuration value${missing.length > 1 ? "s" : ""} ${missing
         .map((k) => `"${k}"`)
-        .join(", ")} (declared in ${path.basename(file)} without a default): set ${
-        missing.length > 1 ? "them" : "it"
-      } in Pulumi.${stack}.yaml, or pass --stack for a stack that has ${missing.length > 1 ? "them" : "it"}`,
+        .join(
+          ", ",
+        )} (declared in ${path.basename(file)} without a default): set ${them} in Pulumi.${stack}.yaml, or pass --stack for a stack that has ${them}`,
     );
   }
+  return {
+    ...(stackFile ? { stackFile } : {}),
+    config: Object.fromEntries([...config].sort(([a], [b]) => a.localeCompare(b))),
+    secretKeys: [...secretKeys].sort(),
+  };
+}
 
+/** Reads the project in `dir` (which must hold Pulumi.yaml) and the stack's config. */
+export function loadProject(dir: string, stack: string = DEFAULT_STACK): Project {
+  const root = path.resolve(dir);
+  const file = ["Pulumi.yaml", "Pulumi.yml"].map((f) => path.join(root, f)).find(existsSync);
+  if (!file) {
+    throw new ProjectError(
+      `${root} has no Pulumi.yaml: pass the directory of a Pulumi project (tokenguard check <dir>)`,
+    );
+  }
+  const proj = parseWith(projectSchema, readYaml(file), file);
+  const runtimeName = typeof proj.runtime === "string" ? proj.runtime : proj.runtime.name;
+  if (runtimeName !== "nodejs") {
+    throw new ProjectError(
+      `${file}: runtime is "${runtimeName}"; tokenguard check runs nodejs programs (TypeScript or JavaScript) only`,
+    );
+  }
+  const options = typeof proj.runtime === "string" ? {} : (proj.runtime.options ?? {});
   return {
     root,
     name: proj.name,
     stack,
-    ...(stackFile ? { stackFile } : {}),
-    programDir,
-    entry,
+    ...entryOf(root, file, proj.main),
     typescript: options.typescript ?? true,
     ...(options.tsconfig ? { tsconfig: options.tsconfig } : {}),
     nodeargs: options.nodeargs ? options.nodeargs.split(/\s+/).filter(Boolean) : [],
-    config: Object.fromEntries([...config].sort(([a], [b]) => a.localeCompare(b))),
-    secretKeys: [...secretKeys].sort(),
+    ...stackConfig(root, file, proj, stack),
   };
 }
