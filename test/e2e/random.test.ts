@@ -52,7 +52,7 @@ describe("e2e: the quickstart stack (random backend) and its StackReference cons
     assert.match(token, /^tg_[A-Za-z0-9_-]{43}$/, `token shape (${fingerprint(token)})`);
     assert.equal(plain.ordersTokenHash, tokenHash(token));
     assert.equal(plain.ordersTokenId, `tg_${tokenHash(token).slice(0, 16)}`);
-    assert.equal(shown.ordersTokenPrevious, undefined);
+    assert.equal(shown.ordersTokenPrevious, null, "no previous generation outside an overlap");
     await assertNoPlaintextTokens(producer, issued);
   });
 
@@ -102,7 +102,7 @@ describe("e2e: the quickstart stack (random backend) and its StackReference cons
     await producer.up();
     const after = await producer.outputs({ showSecrets: true });
     assert.ok(after.ordersToken === next, "the current token is unchanged after the overlap");
-    assert.equal(after.ordersTokenPrevious, undefined);
+    assert.equal(after.ordersTokenPrevious, null, "no previous generation after the overlap");
     const state = await producer.exportState();
     const children = (state.deployment.resources ?? []).filter((r) =>
       /::orders-api-g\d+$/.test(r.urn),
