@@ -101,7 +101,7 @@ describe("tokenguard check and pulumi preview --policy-pack agree", function () 
       "Pulumi.yaml":
         "name: parity-components\nmain: index.ts\nruntime:\n  name: nodejs\n  options:\n    typescript: true\nconfig:\n  tokenguard:enforcement: advisory\n",
       "index.ts": [
-        'import { ScopedToken, type ScopedTokenArgs } from "../../../../lib";',
+        'import { ScopedToken, type ScopedTokenArgs } from "tokenguard";',
         'new ScopedToken("no-expiry", { backend: "random", scopes: ["orders:*"], rotation: { every: "30d", overlap: "1d" } } as unknown as ScopedTokenArgs);',
         'new ScopedToken("vault-no-expiry", { backend: "vault", scopes: ["secret/data/ci/*:read"], rotation: { every: "30d", overlap: "1d" } } as unknown as ScopedTokenArgs);',
         "",
