@@ -132,11 +132,33 @@ const ARN = /^arn:aws(?:-cn|-us-gov|-iso[a-z-]*)?:[a-z0-9-]+:[a-z0-9-]*:(?:\d{12
 /** The aws-secret token's own secret, in a scope's resources. */
 export const THIS_SECRET = "self";
 
+const AWS_SCOPE_KEYS = ["actions", "resources", "conditions"];
+
+/** Keys that would change what a statement means; named so the error says why they are refused. */
+const MEANING_KEYS: Record<string, string> = {
+  effect:
+    "every scope is an Allow: a Deny written here would be granted as an Allow; to take something away, leave it out",
+  notactions: "NotAction grants every action but those listed; list the actions",
+  notresources: "NotResource reaches every resource but those listed; list the ARNs",
+  principal: "a scope grants to the token; principals belong in resource or trust policies",
+  notprincipal: "a scope grants to the token; principals belong in resource or trust policies",
+};
+
+/** An error naming the first key an aws scope does not have (undefined when every key is known). */
+function unknownAwsScopeKey(value: Record<string, unknown>): string | undefined {
+  const key = Object.keys(value).find((k) => !AWS_SCOPE_KEYS.includes(k));
+  if (key === undefined) return undefined;
+  const why = MEANING_KEYS[key.toLowerCase().replace(/_/g, "")] ?? "it would be dropped silently";
+  return `${key} is not a field of an aws scope (${why}); an aws scope has only actions, resources and conditions`;
+}
+
 export function parseAwsScope(value: unknown, allowSelf = false): Parsed<AwsScope> {
   const example = '{ actions: ["s3:GetObject"], resources: ["arn:aws:s3:::bucket/prefix/*"] }';
   if (typeof value !== "object" || value === null || Array.isArray(value)) {
     return { ok: false, error: `must be an object like ${example}` };
   }
+  const unknownKey = unknownAwsScopeKey(value as Record<string, unknown>);
+  if (unknownKey) return { ok: false, error: unknownKey };
   const { actions, resources, conditions } = value as Record<string, unknown>;
   if (!Array.isArray(actions) || actions.length === 0) {
     return { ok: false, error: `actions must be a non-empty list of IAM actions, like ${example}` };
