@@ -1,8 +1,9 @@
 /**
  * The AWS escalation model, as data: which IAM actions let a token gain rights it was not given,
  * and how. Sources: Rhino Security Labs' "AWS IAM Privilege Escalation – Methods and Mitigation"
- * (parts 1 and 2) and the methods Pacu's iam__privesc_scan module implements; AWS's own
- * documentation for passing roles to services. Every entry names the method it blocks.
+ * (parts 1 and 2), the methods Pacu's iam__privesc_scan module implements, the paths Bishop Fox's
+ * iam-vulnerable adds, and AWS's own documentation (passing roles, permissions boundaries,
+ * credential self-service). Every entry names the method it blocks and its source.
  */
 
 export const RHINO_1 =
@@ -15,6 +16,11 @@ export const PACU =
   "https://github.com/RhinoSecurityLabs/pacu/blob/master/pacu/modules/iam__privesc_scan/main.py";
 export const AWS_PASSROLE =
   "https://docs.aws.amazon.com/IAM/latest/UserGuide/id_roles_use_passrole.html";
+export const BISHOP_FOX = "https://github.com/BishopFox/iam-vulnerable";
+export const AWS_SELF_SERVICE =
+  "https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_examples_aws_my-sec-creds-self-manage.html";
+export const AWS_BOUNDARIES =
+  "https://docs.aws.amazon.com/IAM/latest/UserGuide/access_policies_boundaries.html";
 
 /** An action and the escalation method it enables. */
 export interface EscalationAction {
@@ -42,10 +48,10 @@ export const GRANT_ACTIONS: readonly EscalationAction[] = [
   entry("iam:PutRolePolicy", "PutRolePolicy"),
   entry("iam:AddUserToGroup", "AddUserToGroup"),
   entry("iam:UpdateAssumeRolePolicy", "UpdateRolePolicyToAssumeIt"),
-  entry("iam:PutUserPermissionsBoundary", "permissions boundary removal", RHINO_1),
-  entry("iam:DeleteUserPermissionsBoundary", "permissions boundary removal", RHINO_1),
-  entry("iam:PutRolePermissionsBoundary", "permissions boundary removal", RHINO_1),
-  entry("iam:DeleteRolePermissionsBoundary", "permissions boundary removal", RHINO_1),
+  entry("iam:PutUserPermissionsBoundary", "permissions boundary change", AWS_BOUNDARIES),
+  entry("iam:DeleteUserPermissionsBoundary", "permissions boundary change", AWS_BOUNDARIES),
+  entry("iam:PutRolePermissionsBoundary", "permissions boundary change", AWS_BOUNDARIES),
+  entry("iam:DeleteRolePermissionsBoundary", "permissions boundary change", AWS_BOUNDARIES),
 ];
 
 /** Actions that mint a credential for the principal named by the resource. */
@@ -53,11 +59,11 @@ export const CREDENTIAL_ACTIONS: readonly EscalationAction[] = [
   entry("iam:CreateAccessKey", "CreateAccessKey"),
   entry("iam:CreateLoginProfile", "CreateLoginProfile"),
   entry("iam:UpdateLoginProfile", "UpdateLoginProfile"),
-  entry("iam:UpdateAccessKey", "reactivating another user's access key", RHINO_1),
-  entry("iam:CreateServiceSpecificCredential", "service-specific credentials", RHINO_1),
-  entry("iam:ResetServiceSpecificCredential", "service-specific credentials", RHINO_1),
-  entry("iam:UploadSSHPublicKey", "SSH keys for another user", RHINO_1),
-  entry("iam:UploadSigningCertificate", "signing certificates for another user", RHINO_1),
+  entry("iam:UpdateAccessKey", "another user's access key", AWS_SELF_SERVICE),
+  entry("iam:CreateServiceSpecificCredential", "another user's credentials", AWS_SELF_SERVICE),
+  entry("iam:ResetServiceSpecificCredential", "another user's credentials", AWS_SELF_SERVICE),
+  entry("iam:UploadSSHPublicKey", "another user's SSH keys", AWS_SELF_SERVICE),
+  entry("iam:UploadSigningCertificate", "another user's signing certificates", AWS_SELF_SERVICE),
 ];
 
 /**
@@ -89,14 +95,14 @@ export const PASS_ROLE_COMPUTE: readonly EscalationAction[] = [
   entry("datapipeline:CreatePipeline", "PassExistingRoleToNewDataPipeline"),
   entry("datapipeline:PutPipelineDefinition", "PassExistingRoleToNewDataPipeline"),
   entry("codestar:CreateProject", "PassExistingRoleToNewCodeStarProject"),
-  entry("sagemaker:CreateNotebookInstance", "PassExistingRoleToNewSageMakerNotebook", RHINO_2),
-  entry("sagemaker:CreateTrainingJob", "PassExistingRoleToNewSageMakerNotebook", AWS_PASSROLE),
-  entry("sagemaker:CreateProcessingJob", "PassExistingRoleToNewSageMakerNotebook", AWS_PASSROLE),
+  entry("sagemaker:CreateNotebookInstance", "SageMaker-CreateNotebookPassRole", RHINO_2),
+  entry("sagemaker:CreateTrainingJob", "SageMaker-CreateTrainingJobPassRole", BISHOP_FOX),
+  entry("sagemaker:CreateProcessingJob", "SageMaker-CreateProcessingJobPassRole", BISHOP_FOX),
   entry("ecs:RegisterTaskDefinition", "PassExistingRoleToNewEcsTask", AWS_PASSROLE),
   entry("ecs:RunTask", "PassExistingRoleToNewEcsTask", AWS_PASSROLE),
   entry("ecs:StartTask", "PassExistingRoleToNewEcsTask", AWS_PASSROLE),
-  entry("codebuild:CreateProject", "PassExistingRoleToNewCodeBuildProject", AWS_PASSROLE),
-  entry("codebuild:UpdateProject", "PassExistingRoleToNewCodeBuildProject", AWS_PASSROLE),
+  entry("codebuild:CreateProject", "CodeBuild-CreateProjectPassRole", BISHOP_FOX),
+  entry("codebuild:UpdateProject", "CodeBuild-CreateProjectPassRole", AWS_PASSROLE),
   entry("states:CreateStateMachine", "PassExistingRoleToNewStateMachine", AWS_PASSROLE),
   entry("autoscaling:CreateLaunchConfiguration", "CreateEC2WithExistingIP", AWS_PASSROLE),
   entry("ec2:CreateLaunchTemplate", "CreateEC2WithExistingIP", AWS_PASSROLE),
@@ -106,14 +112,23 @@ export const PASS_ROLE_COMPUTE: readonly EscalationAction[] = [
 /** Actions that run code of the holder's choosing inside compute that already has a role. */
 export const TAKEOVER_ACTIONS: readonly EscalationAction[] = [
   entry("lambda:UpdateFunctionCode", "EditExistingLambdaFunctionWithRole"),
-  entry("lambda:UpdateFunctionConfiguration", "UpdateLambdaLayers", RHINO_2),
+  entry(
+    "lambda:UpdateFunctionConfiguration",
+    "Lambda layers / UpdateFunctionConfiguration",
+    RHINO_2,
+  ),
   entry("glue:UpdateDevEndpoint", "UpdateExistingGlueDevEndpoint"),
-  entry("sagemaker:CreatePresignedNotebookInstanceUrl", "ExistingSageMakerNotebook", RHINO_2),
+  entry(
+    "sagemaker:CreatePresignedNotebookInstanceUrl",
+    "SageMakerCreatePresignedNotebookURL",
+    RHINO_2,
+  ),
   entry("codestar:CreateProjectFromTemplate", "CodeStarCreateProjectFromTemplate", RHINO_CODESTAR),
-  entry("cloudformation:UpdateStack", "existing stack's service role", AWS_PASSROLE),
-  entry("datapipeline:PutPipelineDefinition", "existing pipeline's role", PACU),
-  entry("ssm:SendCommand", "commands on an instance, as its instance profile", AWS_PASSROLE),
-  entry("ec2-instance-connect:SendSSHPublicKey", "a shell on an instance", AWS_PASSROLE),
+  entry("cloudformation:UpdateStack", "CloudFormation-UpdateStack", BISHOP_FOX),
+  entry("datapipeline:PutPipelineDefinition", "PassExistingRoleToNewDataPipeline", PACU),
+  entry("ssm:SendCommand", "SSM-SendCommand", BISHOP_FOX),
+  entry("ssm:StartSession", "SSM-StartSession", BISHOP_FOX),
+  entry("ec2-instance-connect:SendSSHPublicKey", "EC2InstanceConnect-SendSSHPublicKey", BISHOP_FOX),
 ];
 
 /** Actions that escalate only together, no PassRole needed: all of `actions` in one grant. */

@@ -7,7 +7,11 @@ import type { BackendPolicy } from "../../schema/policy-file";
 import type { VaultScope } from "../../schema/scopes";
 import type { Problem } from "../allowance";
 import { vaultPathsOverlap } from "../globs";
-import { vaultEscalationsOf, vaultPathShapeProblems } from "./escalation";
+import {
+  vaultEscalationsOf,
+  vaultPathShapeProblems,
+  type VaultEscalationEndpoint,
+} from "./escalation";
 
 const ALWAYS_FORBIDDEN_CAPS: Record<string, string> = {
   "*": '"*" is not a capability and would mean all of them; name the capabilities (read, list, ...)',
@@ -36,11 +40,45 @@ function mountProblems(path: string): Problem[] {
   return [];
 }
 
+/** How many of an endpoint's literal segments the granted path spells out (for the message order). */
+function closeness(path: string, endpoint: VaultEscalationEndpoint): number {
+  const segments = new Set(path.split("/"));
+  const literal = endpoint.paths[0].split("/").filter((s) => !/[*+]/.test(s));
+  return literal.filter((s) => segments.has(s)).length;
+}
+
+/** One problem per grant: the endpoints it reaches, the closest first. */
 function escalationProblems(scope: VaultScope): Problem[] {
-  return vaultEscalationsOf(scope.path, scope.capabilities).map(({ endpoint, capabilities }) => ({
-    message: `path ${q(scope.path)} with ${capabilities.join(", ")} reaches ${endpoint.paths[0]}, so the token could ${endpoint.what} (privilege escalation: vault ${endpoint.id})`,
-    escalation: { backend: "vault", endpoint: endpoint.id, path: scope.path, capabilities },
-  }));
+  const reached = vaultEscalationsOf(scope.path, scope.capabilities);
+  if (reached.length === 0) return [];
+  const capabilities = [...new Set(reached.flatMap((r) => r.capabilities))];
+  const escalation = {
+    backend: "vault" as const,
+    endpoint: reached[0].endpoint.id,
+    path: scope.path,
+    capabilities,
+  };
+  const where = `path ${q(scope.path)} with ${capabilities.join(", ")}`;
+  if (reached.length === 1) {
+    const { endpoint } = reached[0];
+    return [
+      {
+        message: `${where} reaches ${endpoint.paths[0]}, so the token could ${endpoint.what} (privilege escalation: vault ${endpoint.id})`,
+        escalation,
+      },
+    ];
+  }
+  const ranked = reached
+    .map((r) => r.endpoint)
+    .sort((a, b) => closeness(scope.path, b) - closeness(scope.path, a));
+  const named = ranked.slice(0, 3).map((e) => `vault ${e.id}`);
+  const more = ranked.length > 3 ? ` and ${ranked.length - 3} more` : "";
+  return [
+    {
+      message: `${where} reaches ${ranked.length} escalation endpoints, where the token could create tokens, set identity or auth-method policies, or rewrite policies, and so give itself more than it was given (privilege escalation: ${named.join(", ")}${more})`,
+      escalation,
+    },
+  ];
 }
 
 /** Why a vault path grant is refused (empty when it is fine). */
