@@ -152,6 +152,19 @@ function unknownAwsScopeKey(value: Record<string, unknown>): string | undefined 
   return `${key} is not a field of an aws scope (${why}); an aws scope has only actions, resources and conditions`;
 }
 
+/** Why one entry of an aws scope's resources is refused (undefined when it is fine). */
+function awsResourceError(resource: unknown, i: number, allowSelf: boolean): string | undefined {
+  if (typeof resource !== "string")
+    return `resources[${i}] must be an ARN string or a resource output`;
+  if (resource === THIS_SECRET && !allowSelf) {
+    return `resources[${i}] "self" only means something for the aws-secret backend; name an ARN`;
+  }
+  if (!["*", RESOURCE_REFERENCE, THIS_SECRET].includes(resource) && !ARN.test(resource)) {
+    return `resources[${i}] ${JSON.stringify(resource)} is not an ARN; write "arn:aws:<service>:<region>:<account>:<resource>"`;
+  }
+  return undefined;
+}
+
 export function parseAwsScope(value: unknown, allowSelf = false): Parsed<AwsScope> {
   const example = '{ actions: ["s3:GetObject"], resources: ["arn:aws:s3:::bucket/prefix/*"] }';
   if (typeof value !== "object" || value === null || Array.isArray(value)) {
@@ -174,28 +187,8 @@ export function parseAwsScope(value: unknown, allowSelf = false): Parsed<AwsScop
   if (!Array.isArray(resources) || resources.length === 0) {
     return { ok: false, error: `resources must be a non-empty list of ARNs, like ${example}` };
   }
-  for (const [i, resource] of resources.entries()) {
-    if (typeof resource !== "string") {
-      return { ok: false, error: `resources[${i}] must be an ARN string or a resource output` };
-    }
-    if (resource === THIS_SECRET && !allowSelf) {
-      return {
-        ok: false,
-        error: `resources[${i}] "self" only means something for the aws-secret backend; name an ARN`,
-      };
-    }
-    if (
-      resource !== "*" &&
-      resource !== RESOURCE_REFERENCE &&
-      resource !== THIS_SECRET &&
-      !ARN.test(resource)
-    ) {
-      return {
-        ok: false,
-        error: `resources[${i}] ${JSON.stringify(resource)} is not an ARN; write "arn:aws:<service>:<region>:<account>:<resource>"`,
-      };
-    }
-  }
+  const resourceError = resources.map((r, i) => awsResourceError(r, i, allowSelf)).find(Boolean);
+  if (resourceError) return { ok: false, error: resourceError };
   if (
     conditions !== undefined &&
     (typeof conditions !== "object" || conditions === null || Array.isArray(conditions))
