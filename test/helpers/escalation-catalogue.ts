@@ -156,7 +156,7 @@ export const AWS_CASES: readonly AwsCase[] = [
   passRole(
     "PassExistingRoleToNewCodeStarProject",
     ["codestar:CreateProject"],
-    `${PACU}; ${RHINO_2} method 3`,
+    `${PACU}; ${RHINO_2}`,
   ),
   {
     method: "CodeStarCreateProjectFromTemplate",
@@ -171,7 +171,7 @@ export const AWS_CASES: readonly AwsCase[] = [
   },
   {
     method: "CodeStarCreateProjectThenAssociateTeamMember",
-    source: `${PACU}; ${RHINO_2} method 1`,
+    source: `${PACU}; ${RHINO_2}`,
     scopes: [
       {
         actions: ["codestar:CreateProject"],
@@ -187,7 +187,7 @@ export const AWS_CASES: readonly AwsCase[] = [
   },
   {
     method: "lambda:UpdateFunctionConfiguration (layers)",
-    source: `${RHINO_2} method 2`,
+    source: RHINO_2,
     scopes: [
       { actions: ["lambda:UpdateFunctionConfiguration"], resources: [fn("billing-export")] },
     ],
@@ -196,11 +196,11 @@ export const AWS_CASES: readonly AwsCase[] = [
   passRole(
     "PassRole + sagemaker:CreateNotebookInstance",
     ["sagemaker:CreateNotebookInstance", "sagemaker:CreatePresignedNotebookInstanceUrl"],
-    `${RHINO_2} method 4; ${BISHOP} SageMaker-CreateNotebookPassRole`,
+    `${RHINO_2} method 2; ${BISHOP} SageMaker-CreateNotebookPassRole`,
   ),
   {
     method: "sagemaker:CreatePresignedNotebookInstanceUrl",
-    source: `${RHINO_2} method 5; ${BISHOP} SageMakerCreatePresignedNotebookURL`,
+    source: `${RHINO_2} method 3; ${BISHOP} SageMakerCreatePresignedNotebookURL`,
     scopes: [
       {
         actions: ["sagemaker:CreatePresignedNotebookInstanceUrl"],
