@@ -54,7 +54,7 @@ describe("docs/rules.md", () => {
 /** `iam:Attach(User,Group,Role)Policy` and `[Version]` forms, expanded. */
 function expand(text: string): string {
   const out: string[] = [];
-  for (const m of text.matchAll(/`([a-z0-9-]+:[A-Za-z()\[\],]+)`/g)) {
+  for (const m of text.matchAll(/`([a-z0-9-]+:[A-Za-z()[\],]+)`/g)) {
     let forms = [m[1]];
     for (;;) {
       const next = forms.flatMap((f) => {
