@@ -6,7 +6,7 @@
  */
 import { strict as assert } from "node:assert";
 import { AWS_TYPES } from "../../lib/rules/raw-aws";
-import { awsIamLeastPrivilege } from "../../policy-packs/tokenguard/aws";
+import { awsIamLeastPrivilege } from "../../lib/policy/aws";
 import { runStack, urnFor, type StackFixture } from "./harness";
 
 const doc = (...statements: object[]) =>

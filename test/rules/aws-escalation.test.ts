@@ -180,7 +180,7 @@ describe("rules/aws escalation model", () => {
         assert.match((parsed as { error: string }).error, why);
         assert.throws(
           () => parseTokenSpec(goodToken({ backend: "aws-iam", scopes: [scope] })),
-          (e: unknown) => e instanceof TokenSpecError && /^scopes\[0\]: /.test(e.problems[0]),
+          (e: unknown) => e instanceof TokenSpecError && e.issues[0].field === "scopes[0]",
         );
       });
     }

@@ -13,7 +13,7 @@ import {
   vaultPolicyNameProblems,
 } from "../../lib/rules/vault/policy-names";
 import { SCOPED_TOKEN_TYPE } from "../../lib/rules/ownership";
-import { vaultPolicyNameUnique } from "../../policy-packs/tokenguard/vault";
+import { vaultPolicyNameUnique } from "../../lib/policy/vault";
 import { children, promiseOf, registrations, reset } from "../helpers/mocks";
 import { runStack, UNKNOWN, urnFor } from "../policy/harness";
 
@@ -59,16 +59,31 @@ describe("rules/vault policy names", () => {
       vaultPolicyNameProblems("tokenguard-payments-prod-reader", undefined, prefix),
       [],
     );
-    assert.match(vaultPolicyNameProblems("default", true, prefix)[0], /built-in Vault policy/);
-    assert.match(
-      vaultPolicyNameProblems("admin", "yes", prefix)[0],
-      /adoptExistingPolicy: must be true or false/,
-    );
     assert.match(vaultPolicyNameProblems(undefined, true, prefix)[0], /nothing to adopt/);
   });
 
   describe("through the component", () => {
     beforeEach(() => reset({ now: "2026-01-10T00:00:00Z" }));
+
+    for (const [vault, why] of [
+      [
+        { policyName: "default", adoptExistingPolicy: true },
+        /vault\.policyName: "default" is a built-in Vault policy/,
+      ],
+      [
+        { policyName: "admin", adoptExistingPolicy: "yes" },
+        /vault\.adoptExistingPolicy: must be true or false/,
+      ],
+      [{ adoptExistingPolicy: true }, /vault\.adoptExistingPolicy: there is nothing to adopt/],
+    ] as const) {
+      it(`refuses vault: ${JSON.stringify(vault)}`, () => {
+        assert.throws(
+          () => new ScopedToken("ci", args({ vault })),
+          (e: unknown) => e instanceof pulumi.ResourceError && why.test(e.message),
+        );
+        assert.deepEqual(registrations, []);
+      });
+    }
 
     it("refuses policyName admin without the adopt flag, creating nothing", () => {
       assert.throws(

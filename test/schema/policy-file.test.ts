@@ -85,7 +85,7 @@ describe("schema/policy-file", () => {
         );
         assert.match(m, /allowEscalation\[5\]: name the escalation/);
         assert.match(m, /allowEscalation\[6\]\.reason: reason must say why/);
-        assert.match(m, /allowEscalation\[7\]: Unrecognized key: "until"/);
+        assert.match(m, /allowEscalation\[7\]\.until: unknown field/);
         return true;
       },
     );
