@@ -6,7 +6,7 @@
  * {@link Escalation}, so no allowance can match them.
  */
 import { RESOURCE_REFERENCE } from "../schema/scopes";
-import type { EscalationAllowance } from "../schema/allowance";
+import type { EscalationAllowance } from "../schema/allowance-entry";
 
 export type Escalation =
   | {

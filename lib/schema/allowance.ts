@@ -92,4 +92,4 @@ export const escalationAllowanceSchema = z
     }
   });
 
-export type EscalationAllowance = z.output<typeof escalationAllowanceSchema>;
+export type { EscalationAllowance } from "./allowance-entry";

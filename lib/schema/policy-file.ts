@@ -8,11 +8,8 @@ import { parse as parseYaml, YAMLParseError } from "yaml";
 import { BACKENDS, type Backend } from "./scopes";
 import { DurationError, parseDuration } from "./duration";
 import { issueLine, zodIssues } from "./errors";
-import {
-  allowActionsSchema,
-  escalationAllowanceSchema,
-  type EscalationAllowance,
-} from "./allowance";
+import { allowActionsSchema, escalationAllowanceSchema } from "./allowance";
+import type { EscalationAllowance } from "./allowance-entry";
 
 export const POLICY_FILE_NAME = "tokenguard.policy.yaml";
 
