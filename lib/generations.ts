@@ -13,6 +13,7 @@ import type { Generation, LiveSet } from "./rotation/schedule";
 import type { Lifetime } from "./rules/token-rules";
 import type { PreviousGeneration, ScopedTokenArgs } from "./scoped-token-args";
 import { formatDuration } from "./schema/duration";
+import type { Policy } from "./schema/policy-file";
 import type { TokenSpec } from "./schema/token";
 
 export interface IssueRequest {
@@ -21,6 +22,8 @@ export interface IssueRequest {
   readonly args: ScopedTokenArgs;
   readonly lifetime: Lifetime;
   readonly live: LiveSet;
+  /** The policy that judged the token (judges resolved references at `pulumi up`). */
+  readonly policy: Policy;
   readonly ledger?: LedgerSettings;
 }
 
@@ -34,7 +37,7 @@ export interface Issued extends BackendArns {
 export function issueGenerations(component: pulumi.ComponentResource, req: IssueRequest): Issued {
   const childOpts = { parent: component };
   const backend = startBackend(
-    { name: req.name, spec: req.spec, lifetime: req.lifetime, childOpts },
+    { name: req.name, spec: req.spec, lifetime: req.lifetime, policy: req.policy, childOpts },
     req.args,
   );
   let lastEntry: LedgerEntry | undefined;

@@ -58,10 +58,16 @@ export interface ScopedTokenCommonArgs {
 /** Options of the `vault` backend. The Vault provider comes from the component's `provider(s)` option. */
 export interface VaultBackendArgs {
   /**
-   * Name of the generated least-privilege Vault policy.
-   * @default "tokenguard-<project>-<stack>-<name>"
+   * Name of the generated least-privilege Vault policy. A name outside this stack's own
+   * (`tokenguard-<project>-<stack>-…`) needs `adoptExistingPolicy: true`.
+   * @default "tokenguard-<project>-<stack>-<name>" (lower-cased; `_` and a hash suffix when that changed it)
    */
   readonly policyName?: string;
+  /**
+   * Lets `policyName` take a name outside this stack's own: Vault replaces a policy of that name if one exists, and destroying the token deletes it.
+   * @default false
+   */
+  readonly adoptExistingPolicy?: boolean;
   /**
    * Vault Enterprise namespace of the policy and tokens.
    * @example "teams/platform"

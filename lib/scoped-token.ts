@@ -18,11 +18,12 @@ import { jitteredAnchor, liveSet, type LiveSet } from "./rotation/schedule";
 import type { Finding } from "./rules/catalog";
 import { isMandatory, judgeDeclaration } from "./rules/declaration";
 import { SCOPED_TOKEN_TYPE } from "./rules/ownership";
+import { vaultPolicyNameIssues } from "./rules/vault/policy-names";
 import { lifetimeOf, type Lifetime } from "./rules/token-rules";
 import type { PreviousGeneration, ScopedTokenArgs } from "./scoped-token-args";
 import { argumentIssues, declarationOf } from "./schema/args";
 import type { Issue } from "./schema/errors";
-import { PolicyFileError } from "./schema/policy-file";
+import { PolicyFileError, type Policy } from "./schema/policy-file";
 import { loadPolicy } from "./schema/policy-source";
 import { toSummary } from "./schema/summary";
 import type { TokenSpec } from "./schema/token";
@@ -53,7 +54,7 @@ interface Checked {
   readonly scopeTexts: readonly string[];
   readonly findings: readonly Finding[];
   /** Set when the declaration can be issued: a sound spec, a valid lifetime, its packages. */
-  readonly plan?: { spec: TokenSpec; lifetime: Lifetime; live: LiveSet };
+  readonly plan?: { spec: TokenSpec; lifetime: Lifetime; live: LiveSet; policy: Policy };
 }
 
 export class ScopedToken extends pulumi.ComponentResource {
@@ -152,7 +153,11 @@ function check(name: string, args: ScopedTokenArgs, settings: Settings): Checked
   const sdk = sdkVersionProblem(pulumiVersion);
   if (sdk) throw new pulumi.RunError(sdk);
   const declaration = declarationOf(name, args);
-  const argIssues: Issue[] = argumentIssues(args);
+  const schemaIssues = argumentIssues(args);
+  const argIssues: Issue[] = [
+    ...schemaIssues,
+    ...vaultPolicyNameIssues(args, pulumi.getProject(), pulumi.getStack(), schemaIssues),
+  ];
   const policy = policyFor(name, args, argIssues, settings);
   const verdict = judgeDeclaration(declaration, policy, argIssues);
   const findings = [...verdict.findings];
@@ -170,7 +175,7 @@ function check(name: string, args: ScopedTokenArgs, settings: Settings): Checked
   // A declaration too broken for a schedule issues nothing, even in advisory mode: never a
   // non-expiring token, never a child built from invalid options.
   const usable = spec && argIssues.length === 0 && !findings.some(breaksIssue);
-  const plan = usable ? planOf(name, spec, settings) : undefined;
+  const plan = usable ? { ...planOf(name, spec, settings), policy } : undefined;
   const schedule = plan && {
     generation: plan.live.current.n,
     rotatesAt: formatInstant(plan.live.current.rotatesAt),

@@ -116,7 +116,12 @@ describe("ScopedToken", () => {
       await build(
         "o",
         vaultArgs({
-          vault: { policyName: "ci-reader", namespace: "team-a", orphan: true },
+          vault: {
+            policyName: "ci-reader",
+            adoptExistingPolicy: true,
+            namespace: "team-a",
+            orphan: true,
+          },
         } as Partial<ScopedTokenArgs>),
       );
       const [policy, token] = children();
@@ -195,7 +200,10 @@ describe("ScopedToken", () => {
     reset({ now: "2026-01-31T06:00:00Z" });
     await build("first", vaultArgs());
     await build("second", randomArgs());
-    await build("third", vaultArgs({ vault: { policyName: "x" } } as Partial<ScopedTokenArgs>));
+    await build(
+      "third",
+      vaultArgs({ vault: { policyName: "tokenguard-tgtest-unit-x" } } as Partial<ScopedTokenArgs>),
+    );
     const names = children().map((r) => r.name);
     assert.ok(names.length >= 6);
     for (const name of names) assert.match(name, /^(first|second|third)-/);

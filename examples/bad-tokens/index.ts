@@ -80,6 +80,13 @@ new vault.Policy("legacy-admin", {
   policy: 'path "sys/*" {\n  capabilities = ["read", "sudo"]\n}\n',
 });
 
+// vault-policy-name-unique: a second document written under the same name, so both resources
+// would share (and overwrite) one Vault policy.
+new vault.Policy("legacy-admin-readonly", {
+  name: "legacy-admin",
+  policy: 'path "kv/data/legacy/*" {\n  capabilities = ["read"]\n}\n',
+});
+
 // aws-access-key-rotation: a bare access key; aws-iam-least-privilege: its user may do anything on S3.
 const bot = new aws.iam.User("deploy-bot", { name: "deploy-bot" });
 new aws.iam.AccessKey("deploy-bot-key", { user: bot.name });

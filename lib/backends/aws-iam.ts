@@ -4,7 +4,7 @@ import { awsPackage } from "./packages";
 import { keySlot } from "../rotation/schedule";
 import { renderIamPolicy } from "../schema/iam-policy";
 import type { AwsScopeInput } from "./aws-scopes";
-import { resolvedAwsScopes } from "./aws-common";
+import { judgeResolved, resolvedAwsScopes } from "./aws-common";
 import type { AwsIamBackendArgs } from "../scoped-token-args";
 import type { BackendContext, IssueGeneration } from "./types";
 
@@ -44,7 +44,7 @@ export function awsIamBackend(
     {
       user: user.name,
       name: "tokenguard-scopes",
-      policy: resolvedAwsScopes(ctx.name, scopes, {}).apply((s) =>
+      policy: resolvedAwsScopes(ctx.name, scopes, {}, judgeResolved(ctx)).apply((s) =>
         JSON.stringify(renderIamPolicy(s)),
       ),
     },

@@ -2,7 +2,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { awsPackage } from "./packages";
 import { renderIamPolicy } from "../schema/iam-policy";
 import { awsTags } from "./aws-iam";
-import { resolvedAwsScopes } from "./aws-common";
+import { judgeResolved, resolvedAwsScopes } from "./aws-common";
 import type { AwsScopeInput } from "./aws-scopes";
 import type { AwsSecretBackendArgs } from "../scoped-token-args";
 import { issueRandomToken } from "./random";
@@ -43,8 +43,8 @@ export function awsSecretBackend(
     `${ctx.name}-access`,
     {
       description: `Read access to tokenguard ScopedToken "${ctx.name}"`,
-      policy: resolvedAwsScopes(ctx.name, scopes, { self: secret.arn }).apply((s) =>
-        JSON.stringify(renderIamPolicy(s)),
+      policy: resolvedAwsScopes(ctx.name, scopes, { self: secret.arn }, judgeResolved(ctx)).apply(
+        (s) => JSON.stringify(renderIamPolicy(s)),
       ),
       tags: awsTags(ctx),
     },

@@ -1,6 +1,7 @@
 import type * as pulumi from "@pulumi/pulumi";
 import type { Generation } from "../rotation/schedule";
 import type { Lifetime } from "../rules/token-rules";
+import type { Policy } from "../schema/policy-file";
 import type { TokenSpec } from "../schema/token";
 
 /** What one issued generation gives the component. */
@@ -21,6 +22,8 @@ export interface BackendContext {
   readonly name: string;
   readonly spec: TokenSpec;
   readonly lifetime: Lifetime;
+  /** The policy that judged the token at construction (judges resolved references at `pulumi up`). */
+  readonly policy: Policy;
   /** Options for every child: `{ parent: component }`. */
   readonly childOpts: pulumi.CustomResourceOptions;
 }

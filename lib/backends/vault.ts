@@ -2,13 +2,13 @@ import * as pulumi from "@pulumi/pulumi";
 import { vaultPackage } from "./packages";
 import type { VaultScope } from "../schema/scopes";
 import { renderVaultPolicy } from "../schema/vault-hcl";
+import { vaultPolicyNameFor } from "../rules/vault/policy-names";
 import type { VaultBackendArgs } from "../scoped-token-args";
 import type { BackendContext, IssueGeneration } from "./types";
 
-/** Vault policy names are lower-case; keep them to characters Vault never rewrites. */
+/** The default policy name: unique per token by construction (see vaultPolicyNameFor). */
 export function defaultVaultPolicyName(name: string): string {
-  const raw = `tokenguard-${pulumi.getProject()}-${pulumi.getStack()}-${name}`;
-  return raw.toLowerCase().replace(/[^a-z0-9_-]+/g, "-");
+  return vaultPolicyNameFor(pulumi.getProject(), pulumi.getStack(), name);
 }
 
 /**

@@ -3,7 +3,8 @@
  * resources): access keys and token secrets must rotate, token principals must hold least privilege.
  */
 import type { PolicyResource, StackValidationPolicy } from "@pulumi/policy";
-import { ownedByScopedToken, TOKEN_NAME_WORDS } from "../rules/ownership";
+import { ownedByScopedToken } from "../rules/ownership";
+import { allowActionProblem } from "../schema/allowance";
 import {
   AWS_TYPES,
   DEFAULT_FORBIDDEN_MANAGED_POLICIES,
@@ -25,8 +26,8 @@ import { stackNode, Unknowns } from "./facts";
 /** The props each AWS type contributes to the stack view; documents must be known to be judged. */
 const PROPS: Record<string, { props: string[]; mustKnow?: string[] }> = {
   [AWS_TYPES.accessKey]: { props: ["user"] },
-  [AWS_TYPES.user]: { props: ["name", "arn", "id"] },
-  [AWS_TYPES.role]: { props: ["name", "arn", "id"] },
+  [AWS_TYPES.user]: { props: ["name", "arn", "id", "path"] },
+  [AWS_TYPES.role]: { props: ["name", "arn", "id", "path", "assumeRolePolicy"] },
   [AWS_TYPES.group]: { props: ["name", "arn", "id"] },
   [AWS_TYPES.userPolicy]: { props: ["user", "policy"], mustKnow: ["policy"] },
   [AWS_TYPES.rolePolicy]: { props: ["role", "policy"], mustKnow: ["policy"] },
@@ -82,7 +83,7 @@ const iamSchema = {
       items: { type: "string" as const },
       default: [],
       description:
-        "Escalation actions (IAM globs) this organisation allows token principals, on top of the policy file's backends.aws-iam.allowActions.",
+        'Exact, non-escalation IAM actions this organisation allows token principals on every resource ("*"), on top of the policy file\'s backends.aws-iam.allowActions. Wildcards and escalation actions are refused: allow an escalation for one token in the policy file (tokens.<name>.allowEscalation).',
     },
     forbiddenManagedPolicies: {
       type: "array" as const,
@@ -93,6 +94,15 @@ const iamSchema = {
   },
 };
 
+/** Pack config `allowActions` is held to the policy file's rule: exact, non-escalation actions. */
+function checkAllowActions(actions: readonly string[]): void {
+  const problems = actions.flatMap((a, i) => {
+    const problem = allowActionProblem(a);
+    return problem ? [`aws-iam-least-privilege.allowActions[${i}]: ${problem}`] : [];
+  });
+  if (problems.length) throw new Error(`invalid policy pack config:\n  ${problems.join("\n  ")}`);
+}
+
 export const awsIamLeastPrivilege: StackValidationPolicy = {
   ...metadata("aws-iam-least-privilege"),
   configSchema: iamSchema,
@@ -100,43 +110,24 @@ export const awsIamLeastPrivilege: StackValidationPolicy = {
     const config = configWithDefaults<
       PolicySourceConfig & { allowActions: string[]; forbiddenManagedPolicies: string[] }
     >(iamSchema, args.getConfig());
-    const limits = policyFor(config).backends["aws-iam"];
+    checkAllowActions(config.allowActions);
     const unknowns = new Unknowns();
     reportOn(
-      judgeTokenPrincipalPolicies(awsNodes(args.resources, unknowns), limits, config),
+      judgeTokenPrincipalPolicies(awsNodes(args.resources, unknowns), policyFor(config), config),
       report,
     );
     unknowns.rethrow(); // documents unknown at preview: advisory, judged at update
   },
 };
 
-const secretSchema = {
-  properties: {
-    ...POLICY_SOURCE_PROPERTIES,
-    nameWords: {
-      type: "array" as const,
-      items: { type: "string" as const },
-      default: [...TOKEN_NAME_WORDS],
-      description:
-        "A secret whose resource name (or name) contains one of these words holds a token and must rotate.",
-    },
-  },
-};
-
+/** Every secret is a credential, whatever its name: no name words to configure. */
 export const awsSecretRotation: StackValidationPolicy = {
   ...metadata("aws-secret-rotation"),
-  configSchema: secretSchema,
+  configSchema: policySource,
   validateStack: (args, report) => {
-    const config = configWithDefaults<PolicySourceConfig & { nameWords: string[] }>(
-      secretSchema,
-      args.getConfig(),
-    );
-    const policy = policyFor(config);
+    const policy = policyFor(configWithDefaults(policySource, args.getConfig()));
     const nodes = awsNodes(args.resources, new Unknowns());
-    reportOn(
-      judgeTokenSecrets(nodes, policy.backends["aws-secret"], policy.source, config.nameWords),
-      report,
-    );
+    reportOn(judgeTokenSecrets(nodes, policy.backends["aws-secret"], policy.source), report);
   },
 };
 

@@ -12,6 +12,7 @@ import {
   type ResourceValidationArgs,
 } from "@pulumi/policy";
 import type { Finding } from "../rules/catalog";
+import { SCOPED_TOKEN_TYPE } from "../rules/ownership";
 import type { StackNode } from "../rules/raw-aws";
 
 /** A validation that runs on resources of the given types only (the SDK skips the others fast). */
@@ -75,14 +76,22 @@ export function stackNode(
       : new Unknowns().read(() => plain(r.props[prop]));
     if (value !== undefined) known[prop] = value;
   }
+  const owner = owningToken(r);
   return {
     urn: r.urn,
     type: r.type,
     name: r.name,
+    ...(owner ? { owner } : {}),
     props: known,
     dependencies: r.dependencies.map((d) => d.urn),
     propertyDependencies: Object.fromEntries(
       Object.entries(r.propertyDependencies).map(([k, v]) => [k, v.map((d) => d.urn)]),
     ),
   };
+}
+
+/** The name of the ScopedToken among a resource's ancestors (its allowances apply to the resource). */
+export function owningToken(r: { parent?: PolicyResource }): string | undefined {
+  for (let p = r.parent; p; p = p.parent) if (p.type === SCOPED_TOKEN_TYPE) return p.name;
+  return undefined;
 }

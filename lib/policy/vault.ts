@@ -2,8 +2,8 @@
  * Raw Vault resources: tokens, token roles and policy documents declared without ScopedToken are
  * held to the same policy file. A ScopedToken's own children always pass.
  */
-import type { ResourceValidationPolicy } from "@pulumi/policy";
-import { ownedByScopedToken } from "../rules/ownership";
+import type { ResourceValidationPolicy, StackValidationPolicy } from "@pulumi/policy";
+import { ownedByScopedToken, SCOPED_TOKEN_TYPE, urnTypeChain } from "../rules/ownership";
 import {
   judgeVaultLifetime,
   judgeVaultOrphan,
@@ -13,7 +13,8 @@ import {
   TOKEN_FIELDS,
 } from "../rules/raw-vault";
 import { configWithDefaults, metadata, POLICY_SOURCE_PROPERTIES, policyFor } from "./config";
-import { forTypes, reportAll, Unknowns } from "./facts";
+import { judgeVaultPolicyNameClashes } from "../rules/vault/policy-names";
+import { forTypes, owningToken, plain, reportAll, Unknowns } from "./facts";
 
 export const VAULT_TYPES = {
   token: "vault:index/token:Token",
@@ -58,6 +59,14 @@ function knownNames(value: () => unknown): (string | undefined)[] {
   return names;
 }
 
+/** The ScopedToken a resource belongs to, from its parent's URN (a ScopedToken's children are direct). */
+function owningTokenOf(parentUrn: string | undefined): string | undefined {
+  if (!parentUrn) return undefined;
+  return urnTypeChain(parentUrn).at(-1) === SCOPED_TOKEN_TYPE
+    ? parentUrn.split("::").at(-1)
+    : undefined;
+}
+
 export const vaultNoRootPolicies: ResourceValidationPolicy = {
   ...metadata("vault-no-root-policies"),
   configSchema: policySource,
@@ -68,7 +77,8 @@ export const vaultNoRootPolicies: ResourceValidationPolicy = {
       // The document must be known to be judged: an unknown one throws (advisory at preview).
       const document = p.policy as unknown;
       if (typeof document === "string") {
-        reportAll(judgeVaultPolicyDocument(document, policy.backends.vault), report);
+        const token = owningTokenOf(args.opts.parent) ?? args.name;
+        reportAll(judgeVaultPolicyDocument(document, policy, token), report);
       }
       return;
     }
@@ -95,4 +105,31 @@ export const vaultTokenOrphan: ResourceValidationPolicy = {
   }),
 };
 
-export const vaultPolicies = [vaultTokenMustExpire, vaultNoRootPolicies, vaultTokenOrphan];
+/** A prop's value when known at preview and a string, else undefined (an unknown name is not judged). */
+function knownString(read: () => unknown): string | undefined {
+  const value = new Unknowns().read(() => plain(read()));
+  return typeof value === "string" ? value : undefined;
+}
+
+export const vaultPolicyNameUnique: StackValidationPolicy = {
+  ...metadata("vault-policy-name-unique"),
+  validateStack: (args, report) => {
+    const nodes = args.resources
+      .filter((r) => r.type === VAULT_TYPES.policy)
+      .map((r) => ({
+        urn: r.urn,
+        name: r.name,
+        policyName: knownString(() => r.props.name),
+        namespace: knownString(() => r.props.namespace),
+        owner: owningToken(r),
+      }));
+    for (const f of judgeVaultPolicyNameClashes(nodes)) report(f.message, f.urn);
+  },
+};
+
+export const vaultPolicies = [
+  vaultTokenMustExpire,
+  vaultNoRootPolicies,
+  vaultTokenOrphan,
+  vaultPolicyNameUnique,
+];

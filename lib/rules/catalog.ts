@@ -38,11 +38,11 @@ export const TOKEN_RULES = {
   },
   "token-least-privilege": {
     description:
-      "A token's scopes must name exact permissions: no wildcards, no sudo/root, no escalation actions, nothing outside the policy file's allowlist.",
+      "A token's scopes must name exact permissions: no wildcards (actions, paths, ARNs that reach every resource), no sudo/root, no privilege escalation (the Vault and AWS escalation model), nothing outside the policy file's allowlist.",
     level: "mandatory",
     severity: "critical",
     remediation:
-      "Replace wildcard or privileged scopes with the exact paths/actions and capabilities the consumer needs.",
+      "Replace wildcard or privileged scopes with the exact paths/actions and capabilities the consumer needs; allow one named escalation for one token in the policy file (tokens.<name>.allowEscalation, with a reason) only if it must hold it.",
   },
   "token-arguments-valid": {
     description:
@@ -77,11 +77,11 @@ export const RAW_RULES = {
   },
   "vault-no-root-policies": {
     description:
-      'Vault tokens, token roles and policy documents must not grant root: no "root" policy, no sudo, no path "*", nothing on forbidden paths (sys/*).',
+      'Vault tokens, token roles and policy documents must not grant root or a way to it: no "root" policy, no sudo, no path "*", nothing on forbidden paths (sys/*), no write to an escalation endpoint (token creation and roles, identity entities and groups, auth-method users, roles and config, ACL policies), and documents Vault would refuse do not pass.',
     level: "mandatory",
     severity: "critical",
     remediation:
-      "Attach a policy naming exact paths and capabilities; drop root, sudo, wildcard and sys/ paths.",
+      "Attach a policy naming exact paths and capabilities; drop root, sudo, wildcard, sys/ and escalation paths, or allow one escalation for one token in the policy file (tokens.<name>.allowEscalation, with a reason).",
   },
   "vault-token-orphan": {
     description:
@@ -90,6 +90,14 @@ export const RAW_RULES = {
     severity: "medium",
     remediation:
       "Remove noParent, or declare the token with ScopedToken (vault.orphan), which bounds and rotates it.",
+  },
+  "vault-policy-name-unique": {
+    description:
+      "Two resources must not write one Vault policy name (two ScopedTokens, or a ScopedToken and a raw vault.Policy): Vault keeps one policy per name, so the tokens would hold each other's grants, and destroying one deletes the other's policy.",
+    level: "mandatory",
+    severity: "high",
+    remediation:
+      "Give each token and vault.Policy its own name: drop vault.policyName to use the generated one, or rename one of them.",
   },
   "aws-access-key-rotation": {
     description:
@@ -101,15 +109,15 @@ export const RAW_RULES = {
   },
   "aws-iam-least-privilege": {
     description:
-      'IAM policies attached to token principals (users with access keys, principals a ScopedToken owns) must name exact actions: no "*", no "service:*", no writes on Resource "*", no escalation actions.',
+      'What a token principal holds (users with access keys, their groups, principals a ScopedToken owns, and roles of the program it can assume) must name exact actions: no "*", no "service:*", nothing on every resource but harmless "*"-only actions, no privilege escalation (Rhino Security Labs / Pacu methods), no statement without an Effect.',
     level: "mandatory",
     severity: "critical",
     remediation:
-      "Name the exact actions and resource ARNs the token needs; allow an escalation action explicitly (allowActions) only if you must.",
+      "Name the exact actions and resource ARNs the token needs; allow one named escalation for one principal in the policy file (tokens.<name>.allowEscalation, with a reason) only if it must hold it.",
   },
   "aws-secret-rotation": {
     description:
-      "A Secrets Manager secret holding a token must rotate (a SecretRotation within the aws-secret ceiling) or be owned by a ScopedToken.",
+      "Every Secrets Manager secret is a credential: it must rotate (a SecretRotation within the aws-secret ceiling) or be owned by a ScopedToken.",
     level: "mandatory",
     severity: "high",
     remediation:

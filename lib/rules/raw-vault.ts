@@ -3,10 +3,11 @@
  * props: tokens declared without ScopedToken are held to the same policy file.
  */
 import { DurationError, formatDuration, parseDuration } from "../schema/duration";
-import type { BackendPolicy } from "../schema/policy-file";
+import type { BackendPolicy, Policy } from "../schema/policy-file";
 import { parseVaultPolicy, VaultPolicyParseError } from "../schema/vault-hcl";
+import { unallowed } from "./allowance";
 import type { Finding, RawRule } from "./catalog";
-import { vaultScopeProblems } from "./token-rules";
+import { vaultGrantProblems } from "./vault/scope";
 
 export type RawFinding<R extends RawRule = RawRule> = Finding<R>;
 
@@ -141,11 +142,14 @@ export function judgeVaultPolicyNames(
 
 /**
  * `vault-no-root-policies` on a Vault policy document (HCL or JSON): every path block must pass the
- * same check a ScopedToken's scopes pass. A document that does not parse is refused (fail closed).
+ * same check a ScopedToken's scopes pass, escalation endpoints included; an escalation is let
+ * through only by an allowance of `token` (the owning ScopedToken, or the resource's own name) in
+ * the policy file. A document that does not parse is refused (fail closed).
  */
 export function judgeVaultPolicyDocument(
   document: string,
-  limits: BackendPolicy,
+  policy: Policy,
+  token: string,
   field = "policy",
 ): RawFinding<"vault-no-root-policies">[] {
   const rule = "vault-no-root-policies" as const;
@@ -162,11 +166,16 @@ export function judgeVaultPolicyDocument(
       },
     ];
   }
+  const entries = policy.tokens[token]?.allowEscalation;
   return paths.flatMap(({ path, capabilities, line }) =>
     // A deny block takes everything away on its path: nothing in it grants.
     capabilities.includes("deny")
       ? []
-      : vaultScopeProblems({ path, capabilities }, limits).map((problem) => ({
+      : unallowed(
+          token,
+          vaultGrantProblems({ path, capabilities }, policy.backends.vault),
+          entries,
+        ).map((problem) => ({
           rule,
           field,
           message: `${field}, path ${JSON.stringify(path)} (line ${line}): ${problem}`,

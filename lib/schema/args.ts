@@ -61,6 +61,7 @@ const BACKEND_OPTIONS: Record<Backend, { block: string; schema: z.ZodObject }> =
           error: (iss) => `"${String(iss.input)}" is a built-in Vault policy; choose another name`,
         })
         .optional(),
+      adoptExistingPolicy: z.boolean({ message: "must be true or false" }).optional(),
       namespace: input().optional(),
       orphan: z.boolean({ message: "must be true or false" }).optional(),
     }),

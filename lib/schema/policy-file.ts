@@ -8,6 +8,8 @@ import { parse as parseYaml, YAMLParseError } from "yaml";
 import { BACKENDS, type Backend } from "./scopes";
 import { DurationError, parseDuration } from "./duration";
 import { issueLine, zodIssues } from "./errors";
+import { allowActionsSchema, escalationAllowanceSchema } from "./allowance";
+import type { EscalationAllowance } from "./allowance-entry";
 
 export const POLICY_FILE_NAME = "tokenguard.policy.yaml";
 
@@ -36,8 +38,8 @@ const backendPolicySchema = z.strictObject({
   forbiddenPaths: stringList.optional(),
   /** aws: action globs refused in addition to the built-in escalation list. */
   forbiddenActions: stringList.optional(),
-  /** aws: escalation actions this organisation explicitly allows (e.g. "iam:PassRole"). */
-  allowActions: stringList.optional(),
+  /** aws: exact, non-escalation actions this organisation allows on every resource ("*"). */
+  allowActions: allowActionsSchema.optional(),
 });
 
 const awsScopeSchema = z.strictObject({
@@ -50,6 +52,8 @@ const tokenPolicySchema = z.strictObject({
   allowedScopes: z.array(z.union([z.string().min(1), awsScopeSchema])).optional(),
   /** Per-token ttl ceiling (tighter or looser than the backend's). */
   maxTtl: durationField.optional(),
+  /** Escalations this one token may hold, each named exactly, with a reason. */
+  allowEscalation: z.array(escalationAllowanceSchema).optional(),
 });
 
 const policyFileSchema = z.strictObject({
@@ -86,6 +90,7 @@ export interface TokenPolicy {
     string | { actions: readonly string[]; resources: readonly string[] }
   )[];
   readonly maxTtl?: number;
+  readonly allowEscalation?: readonly EscalationAllowance[];
 }
 
 /** A policy file with every default filled in. */

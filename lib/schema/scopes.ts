@@ -132,11 +132,46 @@ const ARN = /^arn:aws(?:-cn|-us-gov|-iso[a-z-]*)?:[a-z0-9-]+:[a-z0-9-]*:(?:\d{12
 /** The aws-secret token's own secret, in a scope's resources. */
 export const THIS_SECRET = "self";
 
+const AWS_SCOPE_KEYS = ["actions", "resources", "conditions"];
+
+/** Keys that would change what a statement means; named so the error says why they are refused. */
+const MEANING_KEYS: Record<string, string> = {
+  effect:
+    "every scope is an Allow: a Deny written here would be granted as an Allow; to take something away, leave it out",
+  notactions: "NotAction grants every action but those listed; list the actions",
+  notresources: "NotResource reaches every resource but those listed; list the ARNs",
+  principal: "a scope grants to the token; principals belong in resource or trust policies",
+  notprincipal: "a scope grants to the token; principals belong in resource or trust policies",
+};
+
+/** An error naming the first key an aws scope does not have (undefined when every key is known). */
+function unknownAwsScopeKey(value: Record<string, unknown>): string | undefined {
+  const key = Object.keys(value).find((k) => !AWS_SCOPE_KEYS.includes(k));
+  if (key === undefined) return undefined;
+  const why = MEANING_KEYS[key.toLowerCase().replace(/_/g, "")] ?? "it would be dropped silently";
+  return `${key} is not a field of an aws scope (${why}); an aws scope has only actions, resources and conditions`;
+}
+
+/** Why one entry of an aws scope's resources is refused (undefined when it is fine). */
+function awsResourceError(resource: unknown, i: number, allowSelf: boolean): string | undefined {
+  if (typeof resource !== "string")
+    return `resources[${i}] must be an ARN string or a resource output`;
+  if (resource === THIS_SECRET && !allowSelf) {
+    return `resources[${i}] "self" only means something for the aws-secret backend; name an ARN`;
+  }
+  if (!["*", RESOURCE_REFERENCE, THIS_SECRET].includes(resource) && !ARN.test(resource)) {
+    return `resources[${i}] ${JSON.stringify(resource)} is not an ARN; write "arn:aws:<service>:<region>:<account>:<resource>"`;
+  }
+  return undefined;
+}
+
 export function parseAwsScope(value: unknown, allowSelf = false): Parsed<AwsScope> {
   const example = '{ actions: ["s3:GetObject"], resources: ["arn:aws:s3:::bucket/prefix/*"] }';
   if (typeof value !== "object" || value === null || Array.isArray(value)) {
     return { ok: false, error: `must be an object like ${example}` };
   }
+  const unknownKey = unknownAwsScopeKey(value as Record<string, unknown>);
+  if (unknownKey) return { ok: false, error: unknownKey };
   const { actions, resources, conditions } = value as Record<string, unknown>;
   if (!Array.isArray(actions) || actions.length === 0) {
     return { ok: false, error: `actions must be a non-empty list of IAM actions, like ${example}` };
@@ -152,28 +187,8 @@ export function parseAwsScope(value: unknown, allowSelf = false): Parsed<AwsScop
   if (!Array.isArray(resources) || resources.length === 0) {
     return { ok: false, error: `resources must be a non-empty list of ARNs, like ${example}` };
   }
-  for (const [i, resource] of resources.entries()) {
-    if (typeof resource !== "string") {
-      return { ok: false, error: `resources[${i}] must be an ARN string or a resource output` };
-    }
-    if (resource === THIS_SECRET && !allowSelf) {
-      return {
-        ok: false,
-        error: `resources[${i}] "self" only means something for the aws-secret backend; name an ARN`,
-      };
-    }
-    if (
-      resource !== "*" &&
-      resource !== RESOURCE_REFERENCE &&
-      resource !== THIS_SECRET &&
-      !ARN.test(resource)
-    ) {
-      return {
-        ok: false,
-        error: `resources[${i}] ${JSON.stringify(resource)} is not an ARN; write "arn:aws:<service>:<region>:<account>:<resource>"`,
-      };
-    }
-  }
+  const resourceError = resources.map((r, i) => awsResourceError(r, i, allowSelf)).find(Boolean);
+  if (resourceError) return { ok: false, error: resourceError };
   if (
     conditions !== undefined &&
     (typeof conditions !== "object" || conditions === null || Array.isArray(conditions))

@@ -354,6 +354,28 @@ describe("backends/aws", () => {
         { scopes: [{ actions: ["s3:GetObject"], resources: ["self"] }] },
         /"self" only means something for the aws-secret backend/,
       ],
+      [
+        "a Deny written as a scope (never granted as an Allow)",
+        { scopes: [{ actions: ["s3:DeleteObject"], resources: [BUCKET], effect: "Deny" }] },
+        /scopes\[0\]: effect is not a field of an aws scope \(every scope is an Allow/,
+      ],
+      [
+        "notActions in a scope",
+        { scopes: [{ notActions: ["iam:*"], actions: ["s3:GetObject"], resources: [BUCKET] }] },
+        /scopes\[0\]: notActions is not a field of an aws scope/,
+      ],
+      [
+        "CreateAccessKey on another user",
+        {
+          scopes: [
+            {
+              actions: ["iam:CreateAccessKey"],
+              resources: ["arn:aws:iam::123456789012:user/admin"],
+            },
+          ],
+        },
+        /mints a credential for another principal/,
+      ],
       ["bad user name", { aws: { userName: "has space" } }, /aws.userName/],
       [
         "ttl over 90d",

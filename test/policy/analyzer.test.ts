@@ -16,6 +16,7 @@ import { goodSummary } from "../helpers/fixtures";
 
 const ROOT = path.resolve(__dirname, "../..");
 const STACK_POLICIES = [
+  "vault-policy-name-unique",
   "aws-access-key-rotation",
   "aws-iam-least-privilege",
   "aws-secret-rotation",

@@ -114,16 +114,24 @@ describe("policy pack: raw AWS resources (stack policies)", () => {
       const { user, inline } = keyedUser(doc({ Effect: "Allow", Action: "*", Resource: "*" }));
       assert.deepEqual((await runStack(awsIamLeastPrivilege, [user, inline])).violations, []);
     });
-    it("allows an escalation action listed in allowActions", async () => {
+    it("lets allowActions allow an exact action on *, and refuses an escalation or wildcard there", async () => {
       const { user, key, inline } = keyedUser(
-        doc({ Effect: "Allow", Action: "iam:PassRole", Resource: "*" }),
+        doc({ Effect: "Allow", Action: "ec2:DescribeInstances", Resource: "*" }),
       );
       const flagged = await runStack(awsIamLeastPrivilege, [user, key, inline]);
       assert.equal(flagged.violations.length, 1);
       const allowed = await runStack(awsIamLeastPrivilege, [user, key, inline], {
-        allowActions: ["iam:PassRole"],
+        allowActions: ["ec2:DescribeInstances"],
       });
       assert.deepEqual(allowed.violations, []);
+      for (const action of ["iam:PassRole", "iam:*", "*", "lambda:UpdateFunctionCode"]) {
+        await assert.rejects(
+          runStack(awsIamLeastPrivilege, [user, key, inline], { allowActions: [action] }),
+          new RegExp(
+            `aws-iam-least-privilege\\.allowActions\\[0\\]: "${action.replace(/\*/g, "\\*")}" is`,
+          ),
+        );
+      }
     });
     it("follows managed policies and group membership, and flags AdministratorAccess", async () => {
       const { user, key } = keyedUser(doc(READ_BUCKET));
@@ -199,7 +207,7 @@ describe("policy pack: raw AWS resources (stack policies)", () => {
     it("flags a token secret that nothing rotates", async () => {
       const out = await runStack(awsSecretRotation, [secret]);
       assert.deepEqual(out.violations, [
-        `${secret.urn}: secret "webhook-token" holds a token and nothing rotates it; add an aws.secretsmanager.SecretRotation every 90d or less, or declare it with ScopedToken (backend: "aws-secret")`,
+        `${secret.urn}: secret "webhook-token" is a credential and nothing rotates it; add an aws.secretsmanager.SecretRotation every 90d or less, or declare it with ScopedToken (backend: "aws-secret")`,
       ]);
     });
     it("passes rotation exactly at the ceiling (90 days), flags 91", async () => {
@@ -222,20 +230,30 @@ describe("policy pack: raw AWS resources (stack policies)", () => {
       ]);
       assert.match(rate.violations[0], /rotates every 100d/);
     });
-    it("ignores secrets whose name says no token, and ScopedToken's own secrets", async () => {
-      const db = res(AWS_TYPES.secret, "db-config", { name: "db-config" });
+    it("judges every secret whatever its name (no name words), and passes ScopedToken's own", async () => {
+      const named = [
+        res(AWS_TYPES.secret, "db-config", { name: "db-config" }),
+        res(AWS_TYPES.secret, "orders", { namePrefix: "orders-" }),
+        res(AWS_TYPES.secret, "x", {}),
+      ];
       const owned = res(
         AWS_TYPES.secret,
         "svc-secret",
         { name: "tokenguard/p/s/svc" },
         { parent: SCOPED.urn },
       );
-      assert.deepEqual((await runStack(awsSecretRotation, [SCOPED, db, owned])).violations, []);
+      const out = await runStack(awsSecretRotation, [SCOPED, ...named, owned]);
+      assert.deepEqual(
+        out.violations.map((v) => v.split(": ")[0]),
+        named.map((n) => n.urn),
+      );
+      for (const v of out.violations) assert.match(v, /is a credential and nothing rotates it/);
     });
-    it("takes the words that mark a token secret from config", async () => {
-      const db = res(AWS_TYPES.secret, "db-config", { name: "db-config" });
-      const out = await runStack(awsSecretRotation, [db], { nameWords: ["config"] });
-      assert.equal(out.violations.length, 1);
+    it("has no nameWords setting any more", () => {
+      assert.deepEqual(Object.keys(awsSecretRotation.configSchema?.properties ?? {}).sort(), [
+        "policy",
+        "policyFile",
+      ]);
     });
   });
 });

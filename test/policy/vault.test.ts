@@ -139,6 +139,7 @@ describe("policy pack: raw Vault resources", () => {
       assert.deepEqual((await runResource(vaultNoRootPolicies, doc(text))).violations, [
         'policy, path "*" (line 1): path "*" grants everything; name the paths',
         'policy, path "auth/token/create" (line 4): "sudo" opens root-protected paths; tokenguard never grants it',
+        'policy, path "auth/token/create" (line 4): path "auth/token/create" with update reaches auth/token/create, so the token could create child tokens (with sudo, of any policy; without, of its own policies, outliving each rotation) (privilege escalation: vault token-create); if "admin" must hold it, allow it for this token only in the policy file: tokens.admin.allowEscalation: [{ scope: "auth/token/create:update", reason: "<why>" }]',
         'policy, path "sys/policy/x" (line 5): path "sys/policy/x" reaches "sys/*", which no token may reach; narrow the path',
       ]);
     });

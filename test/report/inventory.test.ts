@@ -140,6 +140,24 @@ describe("report: credential inventory", () => {
     assert.equal(inv.policy, "tokenguard.policy.yaml");
   });
 
+  it("flags a token in state that holds an escalation the model refuses (deployed before it existed)", () => {
+    const minter = ciDeploy({ scopes: ["auth/token/create-orphan:update"] });
+    const inv = inventory(minter);
+    assert.deepEqual(flagsOf(inv), { "ci-deploy": ["scope-beyond-policy"] });
+    assert.match(inv.tokens[0].flags[0].message, /privilege escalation: vault token-create-orphan/);
+    const allowed = parsePolicyText(
+      [
+        "tokens:",
+        "  ci-deploy:",
+        "    allowEscalation:",
+        '      - scope: "auth/token/create-orphan:update"',
+        "        reason: the CI system mints orphan tokens for its build agents",
+      ].join("\n"),
+      "p.yaml",
+    );
+    assert.deepEqual(flagsOf(inventory(minter, allowed)), { "ci-deploy": [] });
+  });
+
   it("flags a lifetime today's ceilings refuse, and a missing owner unless the policy waives it", () => {
     const lowered = parsePolicyText("version: 1\nbackends:\n  random:\n    maxTtl: 7d\n", "p.yaml");
     const inv = inventory(ordersApi(), lowered);

@@ -210,16 +210,13 @@ describe("rules/token-rules", () => {
         [],
       );
     });
-    it("allows an escalation action the policy file allows explicitly", () => {
-      const policy = resolvePolicy(
-        { backends: { "aws-iam": { allowActions: ["iam:PassRole"] } } },
-        "p.yaml",
-      );
-      const decl = good({
-        backend: "aws-iam",
-        scopes: [{ actions: ["iam:PassRole"], resources: ["*"] }],
-      });
-      assert.deepEqual(rulesOf(decl, policy), []);
+    it("refuses allowActions that name an escalation or a wildcard, naming the field", () => {
+      for (const action of ["iam:PassRole", "iam:*", "*", "iam:CreateAccessKey"]) {
+        assert.throws(
+          () => resolvePolicy({ backends: { "aws-iam": { allowActions: [action] } } }, "p.yaml"),
+          /backends\.aws-iam\.allowActions\[0\]: /,
+        );
+      }
     });
     it("lets the policy file lift the sys/* default and forbid more capabilities", () => {
       const policy = resolvePolicy(

@@ -42,6 +42,73 @@ describe("schema/policy-file", () => {
     );
   });
 
+  it("holds allowEscalation entries to one exact escalation with a reason, naming each bad field", () => {
+    const text = [
+      "tokens:",
+      "  ci:",
+      "    allowEscalation:",
+      '      - scope: "auth/token/create:update"',
+      '      - scope: "sys/*:sudo"',
+      "        reason: needs everything, it says",
+      '      - scope: "*:update"',
+      "        reason: every mount at once, please",
+      '      - actions: ["iam:*"]',
+      '        resources: ["arn:aws:iam::111122223333:role/*"]',
+      "        reason: all of IAM on all roles",
+      '      - scope: "auth/token/create:update"',
+      '        actions: ["iam:PassRole"]',
+      '        resources: ["arn:aws:iam::111122223333:role/app"]',
+      "        reason: two things in one entry",
+      "      - reason: names no escalation at all",
+      '      - scope: "auth/token/create:update"',
+      "        reason: short",
+      '      - scope: "auth/token/create:update"',
+      "        reason: an unknown key follows",
+      "        until: 2027-01-01",
+    ].join("\n");
+    assert.throws(
+      () => parsePolicyText(text, "p.yaml"),
+      (e: unknown) => {
+        assert.ok(e instanceof PolicyFileError);
+        const m = e.message;
+        assert.match(m, /tokens\.ci\.allowEscalation\[0\]\.reason: reason is required/);
+        assert.match(m, /allowEscalation\[1\]\.scope: capability "sudo" is never allowed/);
+        assert.match(m, /allowEscalation\[2\]\.scope: path "\*" opens every mount/);
+        assert.match(m, /allowEscalation\[3\]: actions\[0\] "iam:\*" is not an exact IAM action/);
+        assert.match(
+          m,
+          /allowEscalation\[3\]: resources\[0\] "arn:aws:iam::111122223333:role\/\*" is not one exact ARN/,
+        );
+        assert.match(
+          m,
+          /allowEscalation\[4\]: give either scope \(vault\) or actions and resources \(aws\), not both/,
+        );
+        assert.match(m, /allowEscalation\[5\]: name the escalation/);
+        assert.match(m, /allowEscalation\[6\]\.reason: reason must say why/);
+        assert.match(m, /allowEscalation\[7\]\.until: unknown field/);
+        return true;
+      },
+    );
+  });
+
+  it("refuses allowActions entries that are wildcards or escalations, naming each", () => {
+    const text =
+      'backends:\n  aws-iam:\n    allowActions: ["ec2:DescribeInstances", "s3:*", "iam:PassRole"]\n';
+    assert.throws(
+      () => parsePolicyText(text, "p.yaml"),
+      (e: unknown) => {
+        const m = (e as Error).message;
+        assert.match(m, /backends\.aws-iam\.allowActions\[1\]: "s3:\*" is not an exact IAM action/);
+        assert.match(
+          m,
+          /backends\.aws-iam\.allowActions\[2\]: "iam:PassRole" is an escalation action/,
+        );
+        assert.doesNotMatch(m, /allowActions\[0\]/);
+        return true;
+      },
+    );
+  });
+
   it("reports YAML syntax errors with the line", () => {
     assert.throws(
       () => parsePolicyText("backends:\n  vault:\n    maxTtl: [1h\n", "p.yaml"),
