@@ -4,10 +4,12 @@ import { registerAudit } from "./audit";
 import { registerCheck } from "./check";
 import { registerReport } from "./report";
 import { registerScan } from "./scan";
+import { registerUsage } from "./usage";
 
 export function registerCommands(program: Command): void {
   registerCheck(program);
   registerAudit(program);
   registerScan(program);
   registerReport(program);
+  registerUsage(program);
 }

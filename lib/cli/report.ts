@@ -37,13 +37,16 @@ export function reportPolicy(file: string | undefined): Policy {
   }
 }
 
-/** `pulumi stack export` of the current (or named) stack; never with --show-secrets. */
-async function exportCurrentStack(stack: string | undefined): Promise<string> {
+/**
+ * `pulumi stack export` of the current (or named) stack of the project in `cwd` (default: the
+ * working directory); never with --show-secrets.
+ */
+export async function exportCurrentStack(stack: string | undefined, cwd?: string): Promise<string> {
   try {
     const { stdout } = await promisify(execFile)(
       "pulumi",
       ["stack", "export", ...(stack ? ["--stack", stack] : [])],
-      { maxBuffer: 512 * 1024 * 1024 },
+      { maxBuffer: 512 * 1024 * 1024, ...(cwd ? { cwd } : {}) },
     );
     return stdout;
   } catch (e) {
