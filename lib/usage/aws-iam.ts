@@ -28,7 +28,8 @@ export class IamUsageError extends Error {
 
 function describe(e: unknown): string {
   const err = e as { name?: string; message?: string };
-  return `${err?.name ?? "Error"}: ${err?.message ?? String(e)}`;
+  // The SDK's messages can run over several lines (a deserialisation hint): the first says it.
+  return `${err?.name ?? "Error"}: ${(err?.message ?? String(e)).split("\n")[0].trim()}`;
 }
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
