@@ -37,7 +37,7 @@ function invocations(workflow: Record<string, unknown>, command: string): string
   return out;
 }
 
-describe("examples/ci: check on pull requests, rotation on a schedule", () => {
+describe("examples/ci: check on pull requests, rotation and usage on a schedule", () => {
   it("the pull-request workflow runs check with real flags and uploads its SARIF", () => {
     const wf = read("check-pr.yml");
     assert.ok(wf.on.pull_request);
@@ -68,6 +68,21 @@ describe("examples/ci: check on pull requests, rotation on a schedule", () => {
     for (const flags of invocations(wf, "check")) {
       for (const f of flags) assert.ok(checkFlags.has(f), `check ${f}`);
     }
+  });
+
+  it("the usage workflow runs weekly with real flags, fails on unused scopes, reports to an issue", () => {
+    const wf = read("usage.yml");
+    assert.equal(wf.on.schedule[0].cron.split(" ").length, 5);
+    const calls = invocations(wf, "usage");
+    assert.equal(calls.length, 1);
+    const known = flagsOf("usage");
+    for (const f of calls[0]) assert.ok(known.has(f), `usage ${f}`);
+    assert.deepEqual([...calls[0]].sort(), ["--format", "--since", "--stack", "--vault-audit"]);
+    const steps = wf.jobs.usage.steps as { id?: string; run?: string; if?: string }[];
+    const usage = steps.find((s) => s.id === "usage");
+    assert.match(usage?.run ?? "", /exit "\$code"/, "the job fails with usage's exit code");
+    const issue = steps.find((s) => /gh issue create/.test(s.run ?? ""));
+    assert.match(issue?.if ?? "", /steps\.usage\.outputs\.code == '1'/);
   });
 
   it("the pre-commit hook runs check when a program, stack config or policy file changes", () => {

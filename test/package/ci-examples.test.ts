@@ -9,7 +9,7 @@ import { readFileSync } from "node:fs";
 import * as path from "node:path";
 import type * as Sarif from "sarif";
 import { parse } from "yaml";
-import { engineBin, newStack, type Stack } from "../e2e/harness";
+import { engineBin, newStack, startDevVault, type DevVault, type Stack } from "../e2e/harness";
 import { sarifValidator } from "../helpers/sarif";
 import {
   freshProject,
@@ -38,6 +38,8 @@ describe("examples/ci: each workflow and hook, unchanged, in a user's repository
   this.timeout(1_800_000);
   let project: FreshProject;
   let stack: Stack;
+  /** usage.yml's Vault, started by its test. */
+  let vault: DevVault | undefined;
   /** What a runner's env and secrets would hold, for a local backend. */
   let env: NodeJS.ProcessEnv;
 
@@ -46,6 +48,7 @@ describe("examples/ci: each workflow and hook, unchanged, in a user's repository
       tokenguard: VERSION,
       "@pulumi/pulumi": testedVersion("@pulumi/pulumi"),
       "@pulumi/random": testedVersion("@pulumi/random"),
+      "@pulumi/vault": testedVersion("@pulumi/vault"),
       typescript: testedVersion("typescript"),
     });
     await project.write({
@@ -67,6 +70,7 @@ describe("examples/ci: each workflow and hook, unchanged, in a user's repository
   after(async () => {
     await stack?.destroy().catch(() => undefined);
     await stack?.cleanup();
+    await vault?.stop();
     await project?.remove();
   });
 
@@ -177,5 +181,66 @@ describe("examples/ci: each workflow and hook, unchanged, in a user's repository
     const scanEntry = entries.find((e) => e.id === "tokenguard-scan")!;
     assert.equal((await project.sh(scanEntry.entry, { env, allowFail: true })).code, 1);
     await project.sh("git rm -q --cached infra/deploy-key.pem && rm infra/deploy-key.pem");
+  });
+
+  it("usage.yml: fails with the review comment while a token carries an unused scope, passes once it is dropped", async () => {
+    vault = await startDevVault({ bin: engineBin() });
+    // The audit device writes where the workflow expects the logs (a runner would fetch them there).
+    const logFile = path.join(project.dir, "vault-audit", "vault_audit.log");
+    const enabled = await vault.api("POST", "sys/audit/file", {
+      body: { type: "file", options: { file_path: logFile } },
+    });
+    assert.equal(enabled.status, 204);
+    const seeded = await vault.api("POST", "secret/data/orders/db", {
+      body: { data: { pw: "x1" } },
+    });
+    assert.equal(seeded.status, 200);
+    const vaultToken = (scopes: string[]) => `new ScopedToken("orders-reader", {
+  backend: "vault",
+  scopes: ${JSON.stringify(scopes)},
+  ttl: "31d",
+  rotation: { every: "30d", overlap: "1d" },
+  owner: "team-orders",
+  purpose: "examples/ci usage test",
+});
+export const ordersReader = r.value;
+`;
+    const write = (scopes: string[]) =>
+      project.write({ "infra/index.ts": program(`const r = ${vaultToken(scopes)}`) });
+    await write(["secret/data/orders/*:read", "secret/data/billing/*:read"]);
+    await stack.setConfig("vault:address", vault.address);
+    await stack.setConfig("vault:token", vault.token, { secret: true });
+    await stack.up();
+    const issued = String((await stack.outputs({ showSecrets: true })).ordersReader);
+    const read = await vault.api("GET", "secret/data/orders/db", { token: issued });
+    assert.equal(read.status, 200);
+    const created = (await stack.exportState()).deployment.resources?.find(
+      (r) => r.type === "tokenguard:index:ScopedToken" && r.urn.endsWith("::orders-reader"),
+    )?.created;
+    const job = () =>
+      runJob(path.join(CI, "usage.yml"), "usage", {
+        cwd: project.dir,
+        expressions: expressions({
+          "secrets.VAULT_AUDIT_HASH_TOKEN": vault!.token,
+          "secrets.VAULT_ADDR": vault!.address,
+        }),
+        // The window starts when the token was declared, so its whole life is the evidence.
+        env: { ...env, STACK: "prod", SINCE: String(created) },
+        // Not run here: npm ci (the project is installed) and the issue step (GitHub's API).
+        skip: (s) => s.run === "npm ci" || /gh issue/.test(s.run ?? ""),
+      });
+    const flagged = await job();
+    assert.equal(flagged.outputs.usage?.code, "1", JSON.stringify(flagged.failed));
+    assert.match(flagged.summary, /carry scopes unused since/);
+    assert.match(flagged.summary, /secret\/data\/billing\/\*:read` \| unused/);
+    assert.match(flagged.summary, /"secret\/data\/orders\/db:read",/);
+    assert.ok(!flagged.summary.includes(issued) && !flagged.summary.includes(vault.token));
+
+    await write(["secret/data/orders/*:read"]);
+    await stack.up();
+    const clean = await job();
+    assert.equal(clean.failed, undefined, JSON.stringify(clean.failed));
+    assert.equal(clean.outputs.usage?.code, "0");
+    assert.match(clean.summary, /no leftover privileges/);
   });
 });
