@@ -130,10 +130,13 @@ function markdownToken(t: TokenUsage, report: UsageReport): string[] {
 /** A review comment: the tokens with leftovers or denials first, then the rest in one line. */
 export function formatMarkdown(report: UsageReport): string {
   const { withUnused, measured, tokens } = report.summary;
+  const unjudged = report.tokens.filter((t) => !t.judged && t.unusedScopes.length > 0).length;
   const title =
     withUnused > 0
       ? `### tokenguard usage: ${withUnused} token(s) carry scopes unused since ${report.windowStart}`
-      : `### tokenguard usage: no leftover privileges since ${report.windowStart}`;
+      : unjudged > 0
+        ? `### tokenguard usage: ${unjudged} token(s) with scopes unused so far, on evidence shorter than the window`
+        : `### tokenguard usage: no leftover privileges since ${report.windowStart}`;
   const interesting = report.tokens.filter(
     (t) => t.unusedScopes.length > 0 || t.denied.length > 0 || t.changed,
   );

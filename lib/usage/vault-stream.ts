@@ -84,6 +84,58 @@ function openLines(
   };
 }
 
+/** What one file held, line by line: counts, its first and last instants, how it logs accessors. */
+class FileTally {
+  readonly stats = { lines: 0, requests: 0, matched: 0, unreadable: 0 };
+  private first?: number;
+  private lastLine = "";
+  private clear = false;
+  private hmac = false;
+
+  constructor(
+    private readonly file: string,
+    private readonly matcher: Matcher,
+  ) {}
+
+  /** Reads one line, handing a watched token's request to its usage. */
+  line(line: string): void {
+    if (line.length === 0) return;
+    if (++this.stats.lines === 1) {
+      if (parseAuditLine(line).kind === "unreadable") {
+        throw new AuditLogError(
+          `${this.file} is not a Vault audit log: its first line is not a JSON audit entry (enable a device with \`vault audit enable file file_path=...\` and pass the file it writes)`,
+        );
+      }
+      this.first = lineTime(line);
+    }
+    this.lastLine = line;
+    const keys = lineKeys(line);
+    if (keys.accessor?.startsWith(HMAC_PREFIX)) this.hmac = true;
+    else if (keys.accessor) this.clear = true;
+    if (!this.matcher.candidate(keys)) return;
+    const parsed = parseAuditLine(line);
+    if (parsed.kind === "unreadable") this.stats.unreadable++;
+    if (parsed.kind !== "request") return;
+    this.stats.requests++;
+    const hit = this.matcher.match(parsed.request);
+    if (!hit) return;
+    this.stats.matched++;
+    hit.watched.usage.add(parsed.request, hit.by);
+  }
+
+  summary(): SourceSummary {
+    const last = lineTime(this.lastLine);
+    return {
+      kind: "vault-audit",
+      file: this.file,
+      accessors: this.hmac ? "hmac" : this.clear ? "clear" : "none",
+      ...this.stats,
+      ...(this.first !== undefined ? { from: formatInstant(this.first) } : {}),
+      ...(last !== undefined ? { to: formatInstant(last) } : {}),
+    };
+  }
+}
+
 /** Reads one audit log, feeding the watched tokens' usage; returns what the file held. */
 export async function scanAuditFile(
   file: string,
@@ -103,52 +155,16 @@ export async function scanAuditFile(
     read += n;
     progress?.(file, read, size);
   });
-  const stats = { lines: 0, requests: 0, matched: 0, unreadable: 0 };
-  let first: number | undefined;
-  let lastLine = "";
-  let clear = false;
-  let hmac = false;
+  const tally = new FileTally(file, matcher);
   try {
-    for await (const line of lines) {
-      if (line.length === 0) continue;
-      stats.lines++;
-      if (stats.lines === 1) {
-        if (parseAuditLine(line).kind === "unreadable") {
-          throw new AuditLogError(
-            `${file} is not a Vault audit log: its first line is not a JSON audit entry (enable a device with \`vault audit enable file file_path=...\` and pass the file it writes)`,
-          );
-        }
-        first = lineTime(line);
-      }
-      lastLine = line;
-      const keys = lineKeys(line);
-      if (keys.accessor?.startsWith(HMAC_PREFIX)) hmac = true;
-      else if (keys.accessor) clear = true;
-      if (!matcher.candidate(keys)) continue;
-      const parsed = parseAuditLine(line);
-      if (parsed.kind === "unreadable") stats.unreadable++;
-      if (parsed.kind !== "request") continue;
-      stats.requests++;
-      const hit = matcher.match(parsed.request);
-      if (!hit) continue;
-      stats.matched++;
-      hit.watched.usage.add(parsed.request, hit.by);
-    }
+    for await (const line of lines) tally.line(line);
   } catch (e) {
     if (e instanceof AuditLogError) throw e;
     throw new AuditLogError(`cannot read the audit log ${file}: ${(e as Error).message}`);
   } finally {
     close();
   }
-  const last = lineTime(lastLine);
-  return {
-    kind: "vault-audit",
-    file,
-    accessors: hmac ? "hmac" : clear ? "clear" : "none",
-    ...stats,
-    ...(first !== undefined ? { from: formatInstant(first) } : {}),
-    ...(last !== undefined ? { to: formatInstant(last) } : {}),
-  };
+  return tally.summary();
 }
 
 /** Whether a log HMACs accessors, from its first lines that carry one (without reading it all). */

@@ -147,6 +147,9 @@ describe("tokenguard usage (CLI)", () => {
     assert.equal(report.tokens[0].judged, false);
     assert.equal(report.tokens[0].evidenceFrom, "2026-03-01T10:00:00Z");
     assert.deepEqual(report.tokens[0].unusedScopes, ["secret/data/shared/*:read,update"]);
+    const md = await usage("--vault-audit", log, "--since", "90d", "--format", "markdown");
+    assert.match(md.stdout, /^### tokenguard usage: 1 token\(s\) with scopes unused so far/);
+    assert.match(md.stdout, /> the evidence starts at 2026-03-01T10:00:00Z/);
   });
 
   it("reads gzip'd logs, and matches retired generations by the token's own policy and name", async () => {
@@ -231,6 +234,21 @@ describe("tokenguard usage (CLI)", () => {
       ],
     );
     assert.deepEqual(t.proposed, ["deploy"]);
+  });
+
+  it("progress on stderr only when stderr is a terminal, and never on stdout", async () => {
+    const log = write("progress.log", `${LOG.join("\n")}\n`);
+    const quiet = await usage("--vault-audit", log, "--format", "json");
+    assert.equal(quiet.stderr, "");
+    const was = process.stderr.isTTY;
+    process.stderr.isTTY = true;
+    try {
+      const shown = await usage("--vault-audit", log, "--format", "json");
+      assert.match(shown.stderr, /reading .*progress\.log: 100%/);
+      assert.doesNotThrow(() => JSON.parse(shown.stdout));
+    } finally {
+      process.stderr.isTTY = was;
+    }
   });
 
   it("tokens without a source are listed as not measured, with why; exit 0", async () => {
