@@ -1,7 +1,8 @@
 /**
- * Optional peer packages (`@pulumi/aws`, `@pulumi/vault`, `@pulumi/random`, `@aws-sdk/client-s3`):
- * loaded on first use by the part that needs them, so a user installs only what their backends
- * use. A missing one is an error that names the package and the command that installs it.
+ * Optional peer packages (`@pulumi/aws`, `@pulumi/vault`, `@pulumi/random`, `@aws-sdk/client-s3`,
+ * `@aws-sdk/client-iam`): loaded on first use by the part that needs them, so a user installs only
+ * what their backends (and `usage --aws`) use. A missing one is an error that names the package
+ * and the command that installs it.
  */
 
 /** A peer package tokenguard needs for `feature` is not installed. */

@@ -242,5 +242,16 @@ export const ordersReader = r.value;
     assert.equal(clean.failed, undefined, JSON.stringify(clean.failed));
     assert.equal(clean.outputs.usage?.code, "0");
     assert.match(clean.summary, /no leftover privileges/);
+
+    // --aws needs the optional peer, which a user installs only for it: one line names it.
+    const noSdk = await project.sh("npx --no-install tokenguard usage infra --stack prod --aws", {
+      env,
+      allowFail: true,
+    });
+    assert.equal(noSdk.code, 2, noSdk.stdout + noSdk.stderr);
+    assert.match(
+      noSdk.stderr,
+      /needs the npm package @aws-sdk\/client-iam.*npm install @aws-sdk\/client-iam/,
+    );
   });
 });
