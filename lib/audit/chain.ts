@@ -13,8 +13,11 @@ import {
   formatHead,
   recordHash,
   recordSchema,
+  sealRecord,
+  serializeRecord,
   type ChainHead,
   type LedgerRecord,
+  type RecordBody,
 } from "./record";
 
 /** One stored record: its text and where it lives ("line 7", an object key). */
@@ -44,15 +47,26 @@ export interface ChainVerdict {
   readonly firstBad?: ChainBreak;
 }
 
-/** Parses `"<seq>:<hash>"` (what `audit verify` prints as the head). */
+const HEAD_FORM = '"<seq>:<64 hex hash>" as printed by "tokenguard audit verify"';
+
+/**
+ * Parses `"<seq>:<hash>"` (what `audit verify` prints as the head). Seq 0 is refused: it names no
+ * record, so checking against it would prove nothing.
+ */
 export function parseHead(text: string): ChainHead {
-  const m = /^(\d+):([0-9a-f]{64})$/.exec(text.trim());
+  const m = /^([0-9]+):([0-9a-f]{64})$/.exec(text.trim());
   if (!m) {
     throw new Error(
-      `expected head must look like "<seq>:<64 hex hash>" as printed by "tokenguard audit verify" (got "${text}")`,
+      `expected head must look like ${HEAD_FORM} (got ${JSON.stringify(text.slice(0, 80))})`,
     );
   }
-  return { seq: Number(m[1]), hash: m[2] };
+  const seq = Number(m[1]);
+  if (seq < 1 || !Number.isSafeInteger(seq)) {
+    throw new Error(
+      `expected head ${JSON.stringify(`${m[1]}:…`)}: seq must be 1 or more (the record the head names) and at most ${Number.MAX_SAFE_INTEGER}; pass a head ${HEAD_FORM}`,
+    );
+  }
+  return { seq, hash: m[2] };
 }
 
 /** Checks one record against its predecessor; returns why it does not belong, if it does not. */
@@ -102,6 +116,25 @@ function problemOf(
     return { seq, reason: "does not match its own hash: the record was edited" };
   }
   return { reason: "", record };
+}
+
+/**
+ * Seals `body` after `head` and reads the result back exactly as verification will: the record and
+ * its line, or why appending it would break the chain. Sinks write only what passes, so an append
+ * never turns a valid chain invalid.
+ */
+export function sealChecked(
+  body: RecordBody,
+  head: ChainHead,
+): { record: LedgerRecord; text: string } | { problem: string } {
+  const schema = recordSchema();
+  const unsealed = { ...body, seq: head.seq + 1, prevHash: head.hash };
+  const shape = schema.omit({ hash: true }).safeParse(unsealed);
+  if (!shape.success) return { problem: issueLines(shape.error).join("; ") };
+  const record = sealRecord(body, head);
+  const text = serializeRecord(record);
+  const problem = problemOf(schema, { text, where: "the new record" }, head.seq, head);
+  return problem?.record ? { record: problem.record, text } : { problem: problem?.reason ?? "" };
 }
 
 /** Verifies records in ledger order; optionally that the chain reaches an anchored head. */

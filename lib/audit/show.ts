@@ -1,4 +1,8 @@
-/** The ledger as a readable timeline per token. Pure: records in, timelines and text out. */
+/**
+ * The ledger as a readable timeline per token. Pure: records in, timelines and text out. Anyone who
+ * can write the ledger chooses its strings, so the text escapes their control characters.
+ */
+import { escapeControls } from "../escape";
 import type { LedgerRecord } from "./record";
 
 export interface ShowFilter {
@@ -69,7 +73,7 @@ function line(r: LedgerRecord): string {
     if (r.owner !== undefined) parts.push(`owner ${r.owner}`);
   }
   parts.push(`by ${r.actor.name} (${r.actor.source}${r.actor.run ? ` ${r.actor.run}` : ""})`);
-  return `  ${parts.join("  ")}`;
+  return `  ${escapeControls(parts.join("  "))}`;
 }
 
 /** Text: a header per token, then one line per record. */
@@ -78,7 +82,7 @@ export function renderTimelines(tls: readonly TokenTimeline[]): string {
   return tls
     .map((tl) => {
       const head = `${tl.token}  ${tl.project}/${tl.stack}  ${tl.tokenUrn}`;
-      return `${head}\n${tl.records.map(line).join("\n")}\n`;
+      return `${escapeControls(head)}\n${tl.records.map(line).join("\n")}\n`;
     })
     .join("\n");
 }

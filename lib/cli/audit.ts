@@ -10,6 +10,7 @@ import { readVerifiedLedger, type VerifiedLedger } from "../audit/read";
 import { renderTimelines, timelines, type ShowFilter } from "../audit/show";
 import { isLedgerError } from "../audit/sinks/types";
 import { parseInstant } from "../rotation/clock";
+import { escapeControls } from "../escape";
 import { parseDuration } from "../schema/duration";
 import { CliError, EXIT, parseFormat, printJson } from "./common";
 
@@ -42,7 +43,7 @@ function breakText(v: ChainVerdict): string {
   const bad = v.firstBad;
   if (!bad) return "";
   const seq = bad.seq !== undefined ? ` (seq ${bad.seq})` : "";
-  return `${bad.where}${seq} ${bad.reason}`;
+  return escapeControls(`${bad.where}${seq} ${bad.reason}`);
 }
 
 /** A point in time: RFC 3339, or a duration meaning that long ago ("7d"). */
@@ -88,6 +89,7 @@ export function registerAudit(program: Command): void {
         throw new CliError(`--expect-head: ${(e as Error).message}`);
       }
       const v = await load(ledger, opts, expectHead);
+      process.exitCode = v.intact ? EXIT.ok : EXIT.findings;
       if (format === "json") {
         printJson({
           ledger,
@@ -99,16 +101,18 @@ export function registerAudit(program: Command): void {
             ? { where: v.firstBad.where, seq: v.firstBad.seq ?? null, reason: v.firstBad.reason }
             : null,
         });
-      } else if (v.intact) {
+        return;
+      }
+      const name = escapeControls(ledger);
+      if (v.intact) {
         const head = v.records.length ? `, head ${formatHead(v.head)}` : "";
-        process.stdout.write(`${ledger}: intact, ${v.records.length} records${head}\n`);
+        process.stdout.write(`${name}: intact, ${v.records.length} records${head}\n`);
       } else {
         const verified = v.records.length
           ? `records 1..${v.head.seq} verify (head ${formatHead(v.head)})`
           : "no record before it verifies";
-        process.stdout.write(`${ledger}: TAMPERED at ${breakText(v)}\n  ${verified}\n`);
+        process.stdout.write(`${name}: TAMPERED at ${breakText(v)}\n  ${verified}\n`);
       }
-      process.exitCode = v.intact ? EXIT.ok : EXIT.findings;
     });
 
   audit
@@ -149,7 +153,7 @@ export function registerAudit(program: Command): void {
         }
         if (!v.intact) {
           process.stderr.write(
-            `tokenguard: ${ledger} does not verify at ${breakText(v)}; only the ${v.records.length} records before it are shown\n`,
+            `tokenguard: ${escapeControls(ledger)} does not verify at ${breakText(v)}; only the ${v.records.length} records before it are shown\n`,
           );
         }
         process.exitCode = v.intact ? EXIT.ok : EXIT.findings;

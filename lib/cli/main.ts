@@ -6,6 +6,7 @@
 import { Command, CommanderError } from "commander";
 import { readFileSync } from "node:fs";
 import * as path from "node:path";
+import { escapeControls } from "../escape";
 import { EXIT, CliError, packageRoot } from "./common";
 import { registerCommands } from "./commands";
 
@@ -26,12 +27,10 @@ export async function main(argv: readonly string[]): Promise<number> {
       // --help and --version exit 0 through here; usage errors are errors (2).
       return e.exitCode === 0 ? EXIT.ok : EXIT.error;
     }
-    if (e instanceof CliError) {
-      process.stderr.write(`tokenguard: ${e.message}\n`);
-      return e.exitCode;
-    }
-    process.stderr.write(`tokenguard: ${e instanceof Error ? e.message : String(e)}\n`);
-    return EXIT.error;
+    const message = e instanceof Error ? e.message : String(e);
+    // Messages may quote input (paths, values): its control characters are printed escaped.
+    process.stderr.write(`tokenguard: ${message.split("\n").map(escapeControls).join("\n")}\n`);
+    return e instanceof CliError ? e.exitCode : EXIT.error;
   }
 }
 

@@ -146,6 +146,22 @@ describe("audit/sinks/s3 (moto server)", function () {
     assert.equal(listed.KeyCount ?? 0, 0);
   });
 
+  it("refuses a record that would not verify (generation -17) and writes nothing", async () => {
+    const sink = spec("s3://ledger-default/invalid");
+    await assert.rejects(
+      p.create(entryInputs(sink, -17)),
+      /refusing to append an invalid record.*generation: .*nothing was written/s,
+    );
+    const listed = await s3.send(
+      new ListObjectsV2Command({ Bucket: "ledger-default", Prefix: "invalid/" }),
+    );
+    assert.equal(listed.KeyCount ?? 0, 0);
+    await p.create(entryInputs(sink, 1));
+    const v = verifyChain(await openSink(sink).read());
+    assert.equal(v.intact, true, v.firstBad?.reason);
+    assert.equal(v.records.length, 1);
+  });
+
   it("fails closed when S3 is unreachable, and converges once it is back", async () => {
     const down: SinkSpec = {
       kind: "s3",

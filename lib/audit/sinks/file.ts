@@ -19,10 +19,15 @@ import {
   writeSync,
 } from "node:fs";
 import * as path from "node:path";
-import { verifyLedgerText, splitLedgerText, type StoredRecord } from "../chain";
-import { serializeRecord, sealRecord } from "../record";
+import { sealChecked, splitLedgerText, verifyLedgerText, type StoredRecord } from "../chain";
 import { acquireLock, type LockOptions } from "./lock";
-import { errnoText, ledgerError, type FileSinkSpec, type LedgerSink } from "./types";
+import {
+  errnoText,
+  invalidRecordError,
+  ledgerError,
+  type FileSinkSpec,
+  type LedgerSink,
+} from "./types";
 
 /** fsyncs a directory, so a newly created entry in it survives a crash. */
 function fsyncDir(dir: string): void {
@@ -100,13 +105,15 @@ export function fileSink(spec: FileSinkSpec, lockOptions?: LockOptions): LedgerS
           }
           const decision = decide(verdict.records);
           if ("existing" in decision) return { record: decision.existing, appended: false };
-          const record = sealRecord(decision.append, verdict.head);
+          const sealed = sealChecked(decision.append, verdict.head);
+          if ("problem" in sealed) throw invalidRecordError(file, sealed.problem);
+          const { record, text: line } = sealed;
           const size = Buffer.byteLength(text, "utf8");
           if (!lock.stillHeld()) {
             throw ledgerError(`lost the ledger lock ${file}.lock before writing; run again`);
           }
           try {
-            writeAll(fd, Buffer.from(`${serializeRecord(record)}\n`, "utf8"));
+            writeAll(fd, Buffer.from(`${line}\n`, "utf8"));
             fsyncSync(fd);
           } catch (e) {
             try {

@@ -9,9 +9,14 @@
  * let a racing write through. Objects never change, so record bodies are cached per process.
  */
 import type { S3Client } from "@aws-sdk/client-s3";
-import { verifyChain, type StoredRecord } from "../chain";
-import { serializeRecord, sealRecord } from "../record";
-import { ledgerError, isLedgerError, type LedgerSink, type S3SinkSpec } from "./types";
+import { sealChecked, verifyChain, type StoredRecord } from "../chain";
+import {
+  invalidRecordError,
+  isLedgerError,
+  ledgerError,
+  type LedgerSink,
+  type S3SinkSpec,
+} from "./types";
 
 const SEQ_DIGITS = 12;
 const MAX_ATTEMPTS = 10;
@@ -162,9 +167,10 @@ export function s3Sink(spec: S3SinkSpec): LedgerSink {
         }
         const decision = decide(verdict.records);
         if ("existing" in decision) return { record: decision.existing, appended: false };
-        const record = sealRecord(decision.append, verdict.head);
+        const sealed = sealChecked(decision.append, verdict.head);
+        if ("problem" in sealed) throw invalidRecordError(url, sealed.problem);
+        const { record, text: body } = sealed;
         const key = s3KeyOf(spec.prefix, record.seq);
-        const body = serializeRecord(record);
         let versionId: string | undefined;
         try {
           const put = await client.send(

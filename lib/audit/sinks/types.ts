@@ -60,6 +60,13 @@ export function isLedgerError(e: unknown): e is LedgerError {
   return e instanceof Error && e.name === "LedgerError";
 }
 
+/** Refusal to append a record that would not verify: the ledger stays as it was. */
+export function invalidRecordError(location: string, problem: string): LedgerError {
+  return ledgerError(
+    `refusing to append an invalid record to the ledger ${location}: ${problem}; nothing was written, the chain stays valid (this is a bug in what produced the record: report it)`,
+  );
+}
+
 /** `"EACCES: permission denied"` from a Node error, without stack or paths repeated. */
 export function errnoText(e: unknown): string {
   const err = e as NodeJS.ErrnoException;
