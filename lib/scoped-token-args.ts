@@ -19,8 +19,9 @@ export interface RotationArgs {
    */
   readonly overlap: string;
   /**
-   * RFC 3339 instant generation 0 starts at, to align rotations to a calendar.
-   * @default a per-token jitter after 2024-01-01T00:00:00Z
+   * RFC 3339 instant generation 0 starts at, to align rotations to a calendar; not after now
+   * (nothing is issued before it).
+   * @default a per-token jitter, always in the past (within one period of 2024-01-01T00:00:00Z)
    * @example "2026-01-05T09:00:00Z"
    */
   readonly anchor?: string;

@@ -159,7 +159,7 @@ function check(name: string, args: ScopedTokenArgs, settings: Settings): Checked
     ...vaultPolicyNameIssues(args, pulumi.getProject(), pulumi.getStack(), schemaIssues),
   ];
   const policy = policyFor(name, args, argIssues, settings);
-  const verdict = judgeDeclaration(declaration, policy, argIssues);
+  const verdict = judgeDeclaration(declaration, policy, argIssues, nowSeconds(settings.now));
   const findings = [...verdict.findings];
   const spec = verdict.spec;
   if (spec) {

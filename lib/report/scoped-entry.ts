@@ -36,7 +36,7 @@ function declarationFlags(
   let verdict: DeclarationVerdict;
   try {
     const summary = parseSummary(inputs, name);
-    verdict = judgeDeclaration(summary, options.policy, summary.argumentProblems);
+    verdict = judgeDeclaration(summary, options.policy, summary.argumentProblems, options.now);
   } catch (e) {
     if (!(e instanceof SummaryError)) throw e;
     return { flags: [{ flag: "policy-violation", message: `the summary in state: ${e.message}` }] };

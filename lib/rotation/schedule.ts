@@ -6,6 +6,7 @@
  * All times are whole seconds since the Unix epoch; all durations whole seconds.
  */
 import { createHash } from "node:crypto";
+import { formatInstant } from "./clock";
 
 /** The schedule's zero point before jitter: 2024-01-01T00:00:00Z. */
 export const SCHEDULE_EPOCH = Date.UTC(2024, 0, 1) / 1000;
@@ -67,18 +68,26 @@ export function scheduleProblems(s: Pick<ScheduleSpec, "every" | "overlap" | "tt
   return problems;
 }
 
+/** Jitter at or beyond this many seconds moves the implicit anchor back one period (see below). */
+export const MAX_FORWARD_JITTER = 730 * 86_400;
+
 /**
  * A per-token anchor: the epoch shifted by a deterministic jitter in [0, every) derived from `key`
  * (e.g. "project/stack/name"), so tokens declared together do not all rotate at the same instant.
+ * A jitter of two years or more (only periods over two years have one) is taken one period back,
+ * so an implicit anchor is never after 2025-12-31 and never in the future.
  */
 export function jitteredAnchor(key: string, every: number): number {
   const digest = createHash("sha256").update(key).digest();
   // 48 bits are exact in a double and far larger than any `every`.
   const jitter = digest.readUIntBE(0, 6) % every;
-  return SCHEDULE_EPOCH + jitter;
+  return SCHEDULE_EPOCH + (jitter < MAX_FORWARD_JITTER ? jitter : jitter - every);
 }
 
-/** The generation that is current at `now`. Negative before the anchor, which is allowed. */
+/**
+ * The generation that is current at `now`: never negative for a schedule {@link liveSet}
+ * accepts (it refuses one whose anchor is after `now`).
+ */
 export function generationAt(s: ScheduleSpec, now: number): number {
   return Math.floor((now - s.anchor) / s.every);
 }
@@ -92,13 +101,20 @@ export function generation(s: ScheduleSpec, n: number): Generation {
 
 /**
  * The generations that must exist at `now`: always the current one, plus its predecessor while
- * the predecessor's overlap window is open. Never zero, never more than two.
+ * the predecessor's overlap window is open. Never zero, never more than two, never negative:
+ * generation 0 has no predecessor, and a schedule whose anchor is after `now` is refused.
  */
 export function liveSet(s: ScheduleSpec, now: number): LiveSet {
   const problems = scheduleProblems(s);
+  if (now < s.anchor) {
+    problems.push(
+      `rotation.anchor ${formatInstant(s.anchor)} is after now (${formatInstant(now)}): generation 0 starts at the anchor and nothing is issued before it`,
+    );
+  }
   if (problems.length > 0) throw new ScheduleError(problems.join("; "));
   const n = generationAt(s, now);
   const current = generation(s, n);
+  if (n === 0) return { current };
   const before = generation(s, n - 1);
   return now < before.retiresAt ? { current, previous: before } : { current };
 }

@@ -42,13 +42,15 @@ export interface DeclarationVerdict {
 }
 
 /**
- * Parses `declaration` and judges it against `policy`. `argumentProblems` are problems with
- * arguments outside the declaration (the component finds them; a summary carries them).
+ * Parses `declaration` and judges it against `policy` at `now` (epoch seconds; default the
+ * clock). `argumentProblems` are problems with arguments outside the declaration (the component
+ * finds them; a summary carries them).
  */
 export function judgeDeclaration(
   declaration: unknown,
   policy: Policy,
   argumentProblems: readonly ArgumentProblem[] = [],
+  now?: number,
 ): DeclarationVerdict {
   const fromArgs = argumentProblems.map(asFinding);
   let spec: TokenSpec;
@@ -58,7 +60,7 @@ export function judgeDeclaration(
     if (!(e instanceof TokenSpecError)) throw e;
     return { findings: [...fromArgs, ...e.issues.map(asFinding)] };
   }
-  return { spec, findings: [...fromArgs, ...judgeToken(spec, policy)] };
+  return { spec, findings: [...fromArgs, ...judgeToken(spec, policy, now)] };
 }
 
 /** Whether a finding's rule fails the deployment (its catalog level is mandatory). */

@@ -6,6 +6,7 @@ import { DurationError, formatDuration, parseDuration } from "../schema/duration
 import type { BackendPolicy, Policy, TokenPolicy } from "../schema/policy-file";
 import type { AwsScope } from "../schema/scopes";
 import type { TokenSpec } from "../schema/token";
+import { anchorProblem } from "../rotation/anchor";
 import { parseInstant } from "../rotation/clock";
 import { scheduleProblems } from "../rotation/schedule";
 import { grantProblemsOf } from "./aws/scope";
@@ -33,14 +34,19 @@ function tryDuration(text: string | undefined): { seconds?: number; error?: stri
 }
 
 /**
- * Judges a structurally valid spec against the policy. Returns every finding (empty when the
- * token is fine). Findings of the same rule and field are not repeated.
+ * Judges a structurally valid spec against the policy at `now` (epoch seconds; an anchor after it
+ * is refused). Returns every finding (empty when the token is fine). Findings of the same rule
+ * and field are not repeated.
  */
-export function judgeToken(spec: TokenSpec, policy: Policy): Finding[] {
+export function judgeToken(
+  spec: TokenSpec,
+  policy: Policy,
+  now: number = Math.floor(Date.now() / 1000),
+): Finding[] {
   const ttl = tryDuration(spec.ttl);
   return [
     ...judgeExpiry(spec, policy, ttl),
-    ...judgeRotation(spec, policy, ttl.seconds),
+    ...judgeRotation(spec, policy, ttl.seconds, now),
     ...judgeSpecScopes(spec, policy),
     ...judgeOwnership(spec, policy),
   ];
@@ -77,7 +83,12 @@ function judgeExpiry(
   ];
 }
 
-function judgeRotation(spec: TokenSpec, policy: Policy, ttl: number | undefined): Finding[] {
+function judgeRotation(
+  spec: TokenSpec,
+  policy: Policy,
+  ttl: number | undefined,
+  now: number,
+): Finding[] {
   const findings: Finding[] = [];
   const add = (field: string, message: string) =>
     findings.push({ rule: "token-rotation-required", field, message });
@@ -96,13 +107,9 @@ function judgeRotation(spec: TokenSpec, policy: Policy, ttl: number | undefined)
   const overlap = tryDuration(spec.rotation.overlap);
   if (every.error) add("rotation.every", `rotation.every ${every.error}`);
   if (overlap.error) add("rotation.overlap", `rotation.overlap ${overlap.error}`);
-  if (spec.rotation.anchor !== undefined) {
-    try {
-      parseInstant(spec.rotation.anchor);
-    } catch (e) {
-      add("rotation.anchor", `rotation.anchor ${(e as Error).message}`);
-    }
-  }
+  const anchor = spec.rotation.anchor;
+  const late = anchor === undefined ? undefined : anchorProblem(anchor, every.seconds, now);
+  if (late) add("rotation.anchor", late);
   if (every.seconds !== undefined && every.seconds > limits.maxRotation) {
     add(
       "rotation.every",
