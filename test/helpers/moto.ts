@@ -1,7 +1,7 @@
 /**
- * moto's S3 server for tests: set up (test/helpers/moto-setup.sh, idempotent), started on
- * 127.0.0.1 on a free port, stopped by the test. Fails loudly when moto cannot be set up: tests
- * that need it must not silently skip.
+ * moto's S3 server for tests: set up (test/helpers/moto-setup.sh: idempotent, safe to run
+ * concurrently), started on 127.0.0.1 on a free port, stopped by the test. Fails loudly when moto
+ * cannot be set up: tests that need it must not silently skip.
  */
 import { spawn, spawnSync, type ChildProcess } from "node:child_process";
 import * as http from "node:http";
