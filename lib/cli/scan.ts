@@ -3,11 +3,17 @@ import { readFileSync } from "node:fs";
 import * as path from "node:path";
 import type { Command } from "commander";
 import pc from "picocolors";
+import { escapeControls } from "../escape";
 import { applyBaseline, BaselineError, loadBaseline } from "../scan/baseline";
 import type { ScanFinding } from "../scan/findings";
 import { formatText, type TextSummary } from "../scan/format";
 import { toSarif } from "../scan/sarif";
-import { DEFAULT_MAX_FILE_SIZE, scanPaths, type ScanStats } from "../scan/scanner";
+import {
+  DEFAULT_MAX_FILE_SIZE,
+  scanPaths,
+  type ScanStats,
+  type SkippedFile,
+} from "../scan/scanner";
 import { scanStackExport } from "../scan/stack-scan";
 import { scanStaged, StagedError } from "../scan/staged";
 import { parseStackExport, StackExportError } from "../scan/state";
@@ -20,6 +26,7 @@ interface ScanFlags {
   stackExport?: string;
   maxFileSize: number;
   progress: boolean;
+  includeVendored?: boolean;
 }
 
 /** Reads a file, or stdin for "-". */
@@ -53,7 +60,7 @@ export function progressMeter(
       const mb = (stats.bytes / 1e6).toFixed(1);
       const width = (stream.columns ?? 80) - 1;
       stream.write(
-        `\r${`scanning ${stats.files} files, ${mb} MB  ${file}`.slice(0, width).padEnd(width)}`,
+        `\r${escapeControls(`scanning ${stats.files} files, ${mb} MB  ${file}`).slice(0, width).padEnd(width)}`,
       );
     },
     done: () => {
@@ -62,34 +69,50 @@ export function progressMeter(
   };
 }
 
-async function runScan(paths: string[], flags: ScanFlags): Promise<void> {
-  let findings: ScanFinding[] = [];
-  const summary: { files?: number; bytes?: number; skipped?: ScanStats["skipped"] } = {};
+interface Collected {
+  findings: ScanFinding[];
+  summary: { files?: number; bytes?: number; skipped?: ScanStats["skipped"] };
+  skippedFiles: SkippedFile[];
+}
+
+/** Runs the scans the flags ask for (stack export, staged, files). */
+async function collect(paths: string[], flags: ScanFlags): Promise<Collected> {
+  const out: Collected = { findings: [], summary: {}, skippedFiles: [] };
   try {
     if (flags.stackExport !== undefined) {
       const text = readInput(flags.stackExport);
       const file = flags.stackExport === "-" ? "<stdin>" : flags.stackExport;
-      findings.push(...(await scanStackExport(parseStackExport(text, file), { file, text })));
+      out.findings.push(...(await scanStackExport(parseStackExport(text, file), { file, text })));
     }
     if (flags.staged) {
       const staged = await scanStaged({ paths });
-      findings.push(...staged.findings);
-      Object.assign(summary, { files: staged.files, bytes: staged.bytes });
+      out.findings.push(...staged.findings);
+      Object.assign(out.summary, { files: staged.files, bytes: staged.bytes });
+      out.skippedFiles = staged.skippedFiles;
     } else if (flags.stackExport === undefined || paths.length > 0) {
       const meter = progressMeter(process.stderr);
       const result = await scanPaths(paths, {
         maxFileSize: flags.maxFileSize,
+        includeVendored: flags.includeVendored === true,
+        onWarning: (message) =>
+          process.stderr.write(`tokenguard: warning: ${escapeControls(message)}\n`),
         ...(flags.progress && meter.update ? { onProgress: meter.update } : {}),
       });
       meter.done();
-      findings.push(...result.findings);
-      Object.assign(summary, result.stats);
+      out.findings.push(...result.findings);
+      Object.assign(out.summary, result.stats);
+      out.skippedFiles = result.skippedFiles;
     }
   } catch (e) {
     if (e instanceof StackExportError || e instanceof StagedError) throw new CliError(e.message);
     throw e;
   }
+  return out;
+}
 
+async function runScan(paths: string[], flags: ScanFlags): Promise<void> {
+  const { summary, skippedFiles, ...rest } = await collect(paths, flags);
+  let findings = rest.findings;
   let suppressed = 0;
   if (flags.baseline !== undefined) {
     try {
@@ -101,15 +124,22 @@ async function runScan(paths: string[], flags: ScanFlags): Promise<void> {
   }
 
   if (flags.format === "json") {
-    printJson({ findings, suppressed, ...summary });
+    printJson({ findings, suppressed, ...summary, skippedFiles });
   } else if (flags.format === "sarif") {
-    printJson(toSarif(findings, version()));
+    printJson(toSarif(findings, version(), skippedFiles));
   } else {
     const colors = pc.createColors(process.stdout.isTTY === true);
-    const text: TextSummary = { ...summary, suppressed };
+    const text: TextSummary = { ...summary, suppressed, skippedFiles };
     process.stdout.write(`${formatText(findings, text, colors)}\n`);
   }
-  process.exitCode = findings.length > 0 ? EXIT.findings : EXIT.ok;
+  // Findings decide first; else a scan that could not read everything is not a clean one.
+  const unread = skippedFiles.filter((s) => s.reason === "unreadable").length;
+  if (findings.length === 0 && unread > 0) {
+    process.stderr.write(
+      `tokenguard: could not read ${unread} path${unread === 1 ? "" : "s"} (listed as skipped, unreadable); the scan is incomplete\n`,
+    );
+  }
+  process.exitCode = findings.length > 0 ? EXIT.findings : unread > 0 ? EXIT.error : EXIT.ok;
 }
 
 function parseSize(value: string): number {
@@ -124,7 +154,7 @@ export function registerScan(program: Command): void {
   program
     .command("scan")
     .description(
-      "find hard-coded credentials in files (honouring .gitignore), staged changes or a stack export; exit 0 clean, 1 findings, 2 error",
+      "find hard-coded credentials in files (git-tracked files always; untracked ones unless ignored), staged changes or a stack export; exit 0 clean, 1 findings, 2 error or incomplete",
     )
     .argument("[paths...]", "files or directories to scan (default: the working directory)")
     .option("--format <format>", "text, json or sarif", parseFormat, "text" as Format)
@@ -139,6 +169,10 @@ export function registerScan(program: Command): void {
     )
     .option("--max-file-size <MiB>", "skip larger files", parseSize, DEFAULT_MAX_FILE_SIZE)
     .option("--no-progress", "never show the progress line (shown on a terminal for long scans)")
+    .option(
+      "--include-vendored",
+      "also scan node_modules, .git, .hg and .svn folders (skipped by default; tracked files are always scanned)",
+    )
     .action(async (paths: string[], flags: ScanFlags) => {
       if (flags.staged && flags.stackExport !== undefined) {
         throw new CliError("--staged and --stack-export scan different things; use one");

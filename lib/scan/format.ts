@@ -1,6 +1,12 @@
-/** Human-readable scan output: one line per finding, then a summary. Never the secret. */
+/**
+ * Human-readable scan output: one line per finding, one per skipped file, then a summary. Never
+ * the secret. Names, URNs and property paths are printed with their control characters escaped,
+ * so no file name can end a line, forge a finding or drive the terminal.
+ */
 import type pc from "picocolors";
+import { escapeControls } from "../escape";
 import type { ScanFinding } from "./findings";
+import type { SkippedFile } from "./read";
 import { scanRule, type Severity } from "./rules";
 
 const ORDER: readonly Severity[] = ["critical", "high", "medium", "low"];
@@ -9,7 +15,8 @@ export interface TextSummary {
   readonly files?: number;
   readonly bytes?: number;
   readonly suppressed?: number;
-  readonly skipped?: { binary: number; large: number; minified: number };
+  readonly skipped?: Readonly<Record<string, number>>;
+  readonly skippedFiles?: readonly SkippedFile[];
 }
 
 export function formatText(
@@ -24,9 +31,9 @@ export function formatText(
     low: c.dim,
   };
   const lines = findings.map((f) => {
-    const where = f.urn
-      ? `${f.file}:${f.line}  ${f.urn} ${f.property}`
-      : `${f.file}:${f.line}:${f.column}`;
+    const where = escapeControls(
+      f.urn ? `${f.file}:${f.line}  ${f.urn} ${f.property}` : `${f.file}:${f.line}:${f.column}`,
+    );
     return `${c.bold(where)}  ${paint[f.severity](f.severity.padEnd(8))} ${f.rule}  ${c.dim(`${scanRule(f.rule).title}; fingerprint ${f.fingerprint}`)}`;
   });
   const counts = ORDER.map((s) => [s, findings.filter((f) => f.severity === s).length] as const)
@@ -51,5 +58,10 @@ export function formatText(
       : c.red(
           `${findings.length} credential finding${findings.length === 1 ? "" : "s"}${scanned}: ${counts.join(", ")}`,
         );
-  return [...lines, `${head}${notes.length ? ` (${notes.join("; ")})` : ""}`].join("\n");
+  const skippedLines = (summary.skippedFiles ?? []).map(
+    (s) =>
+      `${escapeControls(s.file)}  ${c.dim(`skipped (${s.reason}: ${escapeControls(s.detail)})`)}`,
+  );
+  const tail = `${head}${notes.length ? ` (${notes.join("; ")})` : ""}`;
+  return [...lines, ...skippedLines, tail].join("\n");
 }

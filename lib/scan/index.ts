@@ -6,7 +6,7 @@ export type { Detection } from "./detect";
 export { fingerprint } from "./findings";
 export type { ScanFinding } from "./findings";
 export { scanPaths, scanContent, DEFAULT_MAX_FILE_SIZE } from "./scanner";
-export type { ScanOptions, ScanResult, ScanStats } from "./scanner";
+export type { ScanOptions, ScanResult, ScanStats, SkippedFile, SkipReason } from "./scanner";
 export { scanStaged, StagedError } from "./staged";
 export { loadBaseline, applyBaseline, baselineFingerprints, BaselineError } from "./baseline";
 export { toSarif } from "./sarif";

@@ -4,9 +4,12 @@
  * Messages name the class and the fingerprint, never the value.
  */
 import type * as Sarif from "sarif";
+import { escapeControls } from "../escape";
 import { ruleDescriptor, sarifLog, SRCROOT } from "../sarif";
 import { SARIF_FINGERPRINT } from "./baseline";
 import type { ScanFinding } from "./findings";
+import { bytePath, uriOf } from "./paths";
+import type { SkippedFile } from "./read";
 import { SCAN_RULES, type Severity } from "./rules";
 
 const LEVEL: Record<Severity, Sarif.ReportingConfiguration.level> = {
@@ -16,7 +19,32 @@ const LEVEL: Record<Severity, Sarif.ReportingConfiguration.level> = {
   low: "note",
 };
 
-export function toSarif(findings: readonly ScanFinding[], version: string): Sarif.Log {
+/** Where a file is, as SARIF says it: a URI relative to %SRCROOT%, every unsafe byte encoded. */
+function artifact(file: string): Sarif.ArtifactLocation {
+  return { uri: uriOf(bytePath(file)), uriBaseId: SRCROOT };
+}
+
+/**
+ * The run's invocation: one notification per skipped file (an unreadable one is a warning and
+ * makes the run unsuccessful: something may have gone unscanned).
+ */
+function invocation(skipped: readonly SkippedFile[]): Sarif.Invocation {
+  return {
+    executionSuccessful: !skipped.some((s) => s.reason === "unreadable"),
+    toolExecutionNotifications: skipped.map((s) => ({
+      level: s.reason === "unreadable" ? "warning" : "note",
+      descriptor: { id: `skipped-${s.reason}` },
+      message: { text: escapeControls(`skipped (${s.reason}: ${s.detail})`) },
+      locations: [{ physicalLocation: { artifactLocation: artifact(s.file) } }],
+    })),
+  };
+}
+
+export function toSarif(
+  findings: readonly ScanFinding[],
+  version: string,
+  skipped: readonly SkippedFile[] = [],
+): Sarif.Log {
   const index = new Map(SCAN_RULES.map((r, i) => [r.id, i]));
   const rules = SCAN_RULES.map((r) =>
     ruleDescriptor({
@@ -31,7 +59,7 @@ export function toSarif(findings: readonly ScanFinding[], version: string): Sari
   );
   const results: Sarif.Result[] = findings.map((f) => {
     const rule = SCAN_RULES[index.get(f.rule) ?? -1];
-    const where = f.urn ? ` in ${f.urn} at ${f.property}` : "";
+    const where = f.urn ? escapeControls(` in ${f.urn} at ${f.property}`) : "";
     const region: Sarif.Region | undefined =
       f.line > 0
         ? { startLine: f.line, startColumn: f.column, endLine: f.endLine, endColumn: f.endColumn }
@@ -46,13 +74,16 @@ export function toSarif(findings: readonly ScanFinding[], version: string): Sari
       locations: [
         {
           physicalLocation: {
-            artifactLocation: { uri: encodeURI(f.file), uriBaseId: SRCROOT },
+            artifactLocation: artifact(f.file),
             ...(region ? { region } : {}),
           },
           ...(f.urn
             ? {
                 logicalLocations: [
-                  { fullyQualifiedName: `${f.urn}#${f.property}`, kind: "resource" },
+                  {
+                    fullyQualifiedName: escapeControls(`${f.urn}#${f.property}`),
+                    kind: "resource",
+                  },
                 ],
               }
             : {}),
@@ -61,5 +92,7 @@ export function toSarif(findings: readonly ScanFinding[], version: string): Sari
       partialFingerprints: { [SARIF_FINGERPRINT]: f.fingerprint },
     };
   });
-  return sarifLog(version, rules, results);
+  const log = sarifLog(version, rules, results);
+  log.runs[0].invocations = [invocation(skipped)];
+  return log;
 }

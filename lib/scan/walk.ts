@@ -1,103 +1,123 @@
 /**
- * Walks the files to scan, honouring .gitignore like git does: every .gitignore from the
- * repository's top down to each directory (deeper files override shallower ones, `!` re-includes)
- * plus .git/info/exclude. An ignored directory is not entered. Symlinks are not followed.
- * Files named explicitly on the command line are scanned even when ignored.
+ * The files to scan under the given roots, in a stable order.
+ *
+ * Inside a git work tree, git says: every tracked file, plus the untracked files no ignore rule
+ * excludes (./git-files). Elsewhere (or inside a folder git cannot be started in) the tree is
+ * walked with .gitignore read as git reads it (./ignore-rules). Either way node_modules, .git, .hg
+ * and .svn folders are left out unless `includeVendored` — untracked ones only: a tracked file is
+ * always scanned. Symlinks are not followed. Files named as roots are scanned even when ignored.
+ * A directory that cannot be opened (too deep, no permission) is reported, and the walk goes on.
  */
-import { existsSync, readFileSync } from "node:fs";
-import { opendir, stat } from "node:fs/promises";
-import * as path from "node:path";
-import ignore, { type Ignore } from "ignore";
+import { readdir, stat } from "node:fs/promises";
+import { gitListing, GitUnavailable, VENDORED_DIRS } from "./git-files";
+import { inheritedMatchers, isIgnored, loadMatcher, type Matcher } from "./ignore-rules";
+import { bytePath, bytesToPath, fsPath, joinPath, shownPath, type BytePath } from "./paths";
+import { unreadableDetail } from "./read";
 
-interface Matcher {
-  readonly base: string;
-  readonly rules: Ignore;
+export interface WalkOptions {
+  /** Also scan untracked node_modules, .git, .hg and .svn folders. @default false */
+  readonly includeVendored?: boolean;
+  /** Called when git cannot list a work tree and .gitignore is read instead. */
+  readonly onWarning?: (message: string) => void;
 }
 
-function load(base: string, file: string): Matcher | undefined {
-  if (!existsSync(file)) return undefined;
-  try {
-    return { base, rules: ignore().add(readFileSync(file, "utf8")) };
-  } catch {
-    return undefined;
-  }
+/** A file to read, or a path that could not be listed (and why). */
+export interface WalkEntry {
+  readonly path: BytePath;
+  readonly unreadable?: string;
 }
 
-/** The nearest directory at or above `dir` holding `.git`, if any. */
-export function gitTop(dir: string): string | undefined {
-  for (let d = path.resolve(dir); ; d = path.dirname(d)) {
-    if (existsSync(path.join(d, ".git"))) return d;
-    if (d === path.dirname(d)) return undefined;
-  }
-}
+const VENDORED = new Set(VENDORED_DIRS);
 
-/** Ignore files that apply to `dir` from above it: .git/info/exclude and ancestors' .gitignore. */
-function inherited(dir: string): Matcher[] {
-  const top = gitTop(dir);
-  if (top === undefined) return [];
-  const matchers: Matcher[] = [];
-  const exclude = load(top, path.join(top, ".git", "info", "exclude"));
-  if (exclude) matchers.push(exclude);
-  const chain: string[] = [];
-  for (let d = path.dirname(path.resolve(dir)); d.startsWith(top); d = path.dirname(d)) {
-    chain.unshift(d);
-    if (d === top) break;
-  }
-  for (const d of chain) {
-    const m = load(d, path.join(d, ".gitignore"));
-    if (m) matchers.push(m);
-  }
-  return matchers;
-}
-
-/** Git's verdict for `abs` under the matchers (deepest first decides). */
-function ignored(matchers: readonly Matcher[], abs: string, isDir: boolean): boolean {
-  for (let i = matchers.length - 1; i >= 0; i--) {
-    const rel = path.relative(matchers[i].base, abs).split(path.sep).join("/");
-    if (rel === "" || rel.startsWith("..")) continue;
-    const verdict = matchers[i].rules.test(isDir ? `${rel}/` : rel);
-    if (verdict.ignored) return true;
-    if (verdict.unignored) return false;
-  }
-  return false;
-}
-
-/** Absolute paths of every file to scan under `roots` (files or directories), in stable order. */
-export async function* walkFiles(roots: readonly string[]): AsyncGenerator<string> {
+/** Every file under `roots` (files or directories, as given on the command line). */
+export async function* walkFiles(
+  roots: readonly string[],
+  options: WalkOptions = {},
+): AsyncGenerator<WalkEntry> {
   for (const root of roots) {
-    const abs = path.resolve(root);
     let info;
     try {
-      info = await stat(abs);
+      info = await stat(root);
     } catch {
       throw new Error(`${root}: no such file or directory`);
     }
-    if (info.isFile()) {
-      yield abs;
-      continue;
-    }
-    if (!info.isDirectory()) continue;
-    const base = inherited(abs);
-    if (ignored(base, abs, true)) continue;
-    yield* walkDir(abs, base);
+    const abs = bytePath(root);
+    if (info.isFile()) yield { path: abs };
+    else if (info.isDirectory()) yield* walkRoot(abs, options);
   }
 }
 
-async function* walkDir(dir: string, parents: readonly Matcher[]): AsyncGenerator<string> {
-  const own = load(dir, path.join(dir, ".gitignore"));
-  const matchers = own ? [...parents, own] : parents;
-  const entries: { name: string; dir: boolean }[] = [];
-  for await (const entry of await opendir(dir)) {
-    if (entry.isSymbolicLink()) continue;
-    if (entry.isDirectory()) {
-      if (entry.name !== ".git") entries.push({ name: entry.name, dir: true });
-    } else if (entry.isFile()) entries.push({ name: entry.name, dir: false });
+/** One directory: listed by git when it is in a work tree, else walked. */
+async function* walkRoot(dir: BytePath, options: WalkOptions): AsyncGenerator<WalkEntry> {
+  let listing;
+  try {
+    listing = await gitListing(dir, options.includeVendored ?? false);
+  } catch (e) {
+    if (!(e instanceof GitUnavailable)) throw e;
+    options.onWarning?.(
+      `${shownPath(dir)} is in a git work tree but git cannot list it (${e.message}); reading .gitignore instead, so files git tracks but .gitignore names are not scanned`,
+    );
   }
-  entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+  if (!listing) {
+    const base = inheritedMatchers(dir);
+    if (!isIgnored(base, dir, true)) yield* walkTree(dir, base, options);
+    return;
+  }
+  const seen = new Set<string>();
+  const entries = listing.entries.filter((e) => !seen.has(e.path) && seen.add(e.path));
+  entries.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
   for (const entry of entries) {
-    const abs = path.join(dir, entry.name);
-    if (ignored(matchers, abs, entry.dir)) continue;
-    if (entry.dir) yield* walkDir(abs, matchers);
-    else yield abs;
+    if (entry.kind === "repository") yield* walkRoot(entry.path, options);
+    else yield { path: entry.path };
+  }
+  for (const u of listing.unreadable)
+    yield { path: u.path, unreadable: unreadableDetail(undefined, u.detail, u.path) };
+  if (options.includeVendored) {
+    const dotGit = joinPath(dir, ".git");
+    if ((await stat(fsPath(dotGit)).catch(() => undefined))?.isDirectory()) {
+      yield* walkTree(dotGit, [], options);
+    }
+  }
+}
+
+/** Reads a directory's entries, sorted by name (bytes), or why it cannot be read. */
+async function entriesOf(dir: BytePath) {
+  try {
+    const dirents = await readdir(fsPath(dir), { withFileTypes: true, encoding: "buffer" });
+    return dirents
+      .map((d) => ({ name: bytesToPath(d.name), dir: d.isDirectory() }))
+      .sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+  } catch (e) {
+    const err = e as NodeJS.ErrnoException;
+    return unreadableDetail(err.code, err.message, dir);
+  }
+}
+
+/** Walks a tree depth-first without recursion (trees may be thousands of levels deep). */
+async function* walkTree(
+  top: BytePath,
+  parents: readonly Matcher[],
+  options: WalkOptions,
+): AsyncGenerator<WalkEntry> {
+  const stack: { dir: BytePath; matchers: readonly Matcher[] }[] = [
+    { dir: top, matchers: parents },
+  ];
+  while (stack.length > 0) {
+    const { dir, matchers: above } = stack.pop()!;
+    const entries = await entriesOf(dir);
+    if (typeof entries === "string") {
+      yield { path: dir, unreadable: entries };
+      continue;
+    }
+    const own = loadMatcher(dir, joinPath(dir, ".gitignore"));
+    const matchers = own ? [...above, own] : above;
+    const subdirs: BytePath[] = [];
+    for (const entry of entries) {
+      const abs = joinPath(dir, entry.name);
+      if (isIgnored(matchers, abs, entry.dir)) continue;
+      if (!entry.dir) yield { path: abs };
+      else if (options.includeVendored || !VENDORED.has(entry.name)) subdirs.push(abs);
+    }
+    for (let i = subdirs.length - 1; i >= 0; i--) stack.push({ dir: subdirs[i], matchers });
   }
 }

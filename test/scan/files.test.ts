@@ -5,6 +5,7 @@ import * as path from "node:path";
 import { applyBaseline, baselineFingerprints, loadBaseline } from "../../lib/scan/baseline";
 import { scanPaths } from "../../lib/scan/scanner";
 import { parseAddedLines, scanStaged } from "../../lib/scan/staged";
+import { bytePath } from "../../lib/scan/paths";
 import { walkFiles } from "../../lib/scan/walk";
 import { credentialMakers, rng, writeFiles } from "./corpus";
 import { tempDir } from "./helpers";
@@ -13,7 +14,9 @@ const m = credentialMakers(rng(21));
 
 async function walked(dir: string): Promise<string[]> {
   const out: string[] = [];
-  for await (const f of walkFiles([dir])) out.push(path.relative(dir, f).split(path.sep).join("/"));
+  for await (const f of walkFiles([dir])) {
+    out.push(path.relative(dir, f.path).split(path.sep).join("/"));
+  }
   return out;
 }
 
@@ -57,17 +60,20 @@ describe("scan: walking files with .gitignore", () => {
     assert.deepEqual(await walked(path.join(dir, "sub")), ["ok.txt"]);
     const named: string[] = [];
     for await (const f of walkFiles([path.join(dir, "sub", "secrets.txt")]))
-      named.push(path.basename(f));
+      named.push(path.basename(f.path));
     assert.deepEqual(named, ["secrets.txt"]);
   });
 
-  it("skips binary, minified and oversized files and counts them", async () => {
+  it("skips binary (by content), minified and oversized files and counts them", async () => {
     const token = m.githubClassic();
     writeFileSync(
       path.join(dir, "blob.dat"),
       Buffer.concat([Buffer.from([0, 1, 2]), Buffer.from(token)]),
     );
-    writeFileSync(path.join(dir, "logo.png"), token);
+    writeFileSync(
+      path.join(dir, "logo.png"),
+      Buffer.concat([Buffer.from([0x89, 0x50, 0, 0]), Buffer.from(token)]),
+    );
     writeFileSync(path.join(dir, "bundle.min.js"), `var a="${token}";${"x=1;".repeat(100_000)}`);
     writeFileSync(path.join(dir, "huge.txt"), `t=${token}\n${"y\n".repeat(600_000)}`);
     writeFileSync(path.join(dir, "ok.env"), `T=${token}\n`);
@@ -204,6 +210,30 @@ describe("scan --staged: what the next commit adds", function () {
     );
   });
 
+  it("scans staged files whatever their names' bytes (non-UTF-8, a newline), and reports binaries as skipped", async () => {
+    const weird = Buffer.concat([
+      Buffer.from(`${dir}/k`),
+      Buffer.from([0xff]),
+      Buffer.from(".env"),
+    ]);
+    writeFileSync(weird, `T=${m.githubClassic()}\n`);
+    writeFiles(dir, { "line\nbreak.env": `T=${m.stripe()}\n` });
+    writeFileSync(path.join(dir, "blob.bin"), Buffer.from([0, 1, 2, 3]));
+    git("add", "-A");
+    const result = await scanStaged({ cwd: dir });
+    assert.deepEqual(
+      result.findings.map((f) => [f.file, f.rule]),
+      [
+        ["k\\xff.env", "github-token"],
+        ["line\nbreak.env", "stripe-key"],
+      ],
+    );
+    assert.deepEqual(
+      result.skippedFiles.map((s) => [s.file, s.reason]),
+      [["blob.bin", "binary"]],
+    );
+  });
+
   it("reports paths relative to the working directory inside the repository", async () => {
     writeFiles(dir, { "svc/a/.env": `T=${m.githubClassic()}\n` });
     git("add", ".");
@@ -238,7 +268,7 @@ describe("scan --staged: what the next commit adds", function () {
       "@@ -0,0 +1 @@",
     ].join("\n");
     const added = parseAddedLines(diff);
-    assert.deepEqual([...(added.get("x") ?? [])], [2, 3, 4, 12]);
-    assert.deepEqual([...(added.get("tést\tx") ?? [])], [1]);
+    assert.deepEqual([...(added.get(bytePath("x")) ?? [])], [2, 3, 4, 12]);
+    assert.deepEqual([...(added.get(bytePath("tést\tx")) ?? [])], [1]);
   });
 });
