@@ -66,7 +66,11 @@ export function registerAudit(program: Command): void {
   const audit = program
     .command("audit")
     .description("the tamper-evident token ledger: verify its hash chain, show its timeline");
+  registerVerify(audit);
+  registerShow(audit);
+}
 
+function registerVerify(audit: Command): void {
   audit
     .command("verify")
     .description(
@@ -114,7 +118,9 @@ export function registerAudit(program: Command): void {
         process.stdout.write(`${name}: TAMPERED at ${breakText(v)}\n  ${verified}\n`);
       }
     });
+}
 
+function registerShow(audit: Command): void {
   audit
     .command("show")
     .description("a readable timeline per token: issued, rotated-in, amended, retired, revoked")

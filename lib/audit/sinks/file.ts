@@ -20,11 +20,12 @@ import {
 } from "node:fs";
 import * as path from "node:path";
 import { sealChecked, splitLedgerText, verifyLedgerText, type StoredRecord } from "../chain";
-import { acquireLock, type LockOptions } from "./lock";
+import { acquireLock, type HeldLock, type LockOptions } from "./lock";
 import {
   errnoText,
   invalidRecordError,
   ledgerError,
+  type AppendResult,
   type FileSinkSpec,
   type LedgerSink,
 } from "./types";
@@ -69,6 +70,48 @@ function writeAll(fd: number, data: Buffer): void {
   while (off < data.length) off += writeSync(fd, data, off, data.length - off);
 }
 
+/** Writes one line at the end, durably; on failure cuts the file back to `size`. */
+function writeLine(file: string, fd: number, line: string, size: number): void {
+  try {
+    writeAll(fd, Buffer.from(`${line}\n`, "utf8"));
+    fsyncSync(fd);
+  } catch (e) {
+    try {
+      ftruncateSync(fd, size);
+      fsyncSync(fd);
+    } catch {
+      // the original error says what went wrong
+    }
+    throw ledgerError(`cannot write to the ledger ${file}: ${errnoText(e)}`);
+  }
+}
+
+/** With the lock held and the ledger open: verify the chain, decide, check the record, write. */
+function appendOpen(
+  file: string,
+  fd: number,
+  lock: HeldLock,
+  decide: Parameters<LedgerSink["append"]>[0],
+): AppendResult {
+  const text = readAll(fd);
+  const verdict = verifyLedgerText(text);
+  if (!verdict.intact) {
+    const bad = verdict.firstBad;
+    throw ledgerError(
+      `the ledger ${file} fails verification at ${bad?.where}${bad?.seq !== undefined ? ` (seq ${bad.seq})` : ""}: ${bad?.reason}. Nothing is appended to a broken chain; run "tokenguard audit verify ${file}", then restore the file, cut the bad tail off (README: "Recovering from a bad tail") or point tokenguard:ledger at a new one`,
+    );
+  }
+  const decision = decide(verdict.records);
+  if ("existing" in decision) return { record: decision.existing, appended: false };
+  const sealed = sealChecked(decision.append, verdict.head);
+  if ("problem" in sealed) throw invalidRecordError(file, sealed.problem);
+  if (!lock.stillHeld()) {
+    throw ledgerError(`lost the ledger lock ${file}.lock before writing; run again`);
+  }
+  writeLine(file, fd, sealed.text, Buffer.byteLength(text, "utf8"));
+  return { record: sealed.record, appended: true };
+}
+
 export function fileSink(spec: FileSinkSpec, lockOptions?: LockOptions): LedgerSink {
   const file = path.resolve(spec.path);
   return {
@@ -95,36 +138,7 @@ export function fileSink(spec: FileSinkSpec, lockOptions?: LockOptions): LedgerS
         }
         try {
           if (isNew) fsyncDir(path.dirname(file));
-          const text = readAll(fd);
-          const verdict = verifyLedgerText(text);
-          if (!verdict.intact) {
-            const bad = verdict.firstBad;
-            throw ledgerError(
-              `the ledger ${file} fails verification at ${bad?.where}${bad?.seq !== undefined ? ` (seq ${bad.seq})` : ""}: ${bad?.reason}. Nothing is appended to a broken chain; run "tokenguard audit verify ${file}", then restore the file or point tokenguard:ledger at a new one`,
-            );
-          }
-          const decision = decide(verdict.records);
-          if ("existing" in decision) return { record: decision.existing, appended: false };
-          const sealed = sealChecked(decision.append, verdict.head);
-          if ("problem" in sealed) throw invalidRecordError(file, sealed.problem);
-          const { record, text: line } = sealed;
-          const size = Buffer.byteLength(text, "utf8");
-          if (!lock.stillHeld()) {
-            throw ledgerError(`lost the ledger lock ${file}.lock before writing; run again`);
-          }
-          try {
-            writeAll(fd, Buffer.from(`${line}\n`, "utf8"));
-            fsyncSync(fd);
-          } catch (e) {
-            try {
-              ftruncateSync(fd, size);
-              fsyncSync(fd);
-            } catch {
-              // the original error says what went wrong
-            }
-            throw ledgerError(`cannot write to the ledger ${file}: ${errnoText(e)}`);
-          }
-          return { record, appended: true };
+          return appendOpen(file, fd, lock, decide);
         } finally {
           closeSync(fd);
         }
