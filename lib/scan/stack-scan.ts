@@ -7,7 +7,7 @@ import { detect, type Detection } from "./detect";
 import { fingerprint, LineIndex, type ScanFinding } from "./findings";
 import { credentialKind, plausibleSecret } from "./noise";
 import { scanRule } from "./rules";
-import { CREDENTIAL_RESOURCES, isSecretValue, type StackExport } from "./state";
+import { CREDENTIAL_RESOURCES, isSecretValue, type StackExport, type StateResource } from "./state";
 
 const STATE_RULE = scanRule("pulumi-state-plaintext-secret");
 const GENERIC_RULE = scanRule("generic-secret");
@@ -68,60 +68,90 @@ export interface StackScanOptions {
   readonly text?: string;
 }
 
-/** Plaintext credentials in a parsed stack export. */
+interface Hit {
+  readonly rule: string;
+  readonly severity: Detection["rule"]["severity"];
+  readonly secret: string;
+}
+
+/** A hit, where it is (property path) and the string holding it (to find its line). */
+interface Placed {
+  readonly property: string;
+  readonly hit: Hit;
+  readonly value: string;
+}
+
+const stateHit = (secret: string): Hit => ({
+  rule: STATE_RULE.id,
+  severity: STATE_RULE.severity,
+  secret,
+});
+
+/** Credentials in one string leaf of a resource's inputs or outputs. */
+async function leafHits(leaf: Leaf, top: string, known: readonly string[], prop: string) {
+  if (leaf.value.length < 8) return [];
+  // A credential property in plaintext: the whole string, or a credential inside it
+  // (`previous.value`, a password in a secret's data map).
+  const direct = leaf.path === top;
+  if (known.includes(prop) && (direct || leaf.key === "value" || credentialKind(leaf.key))) {
+    return [stateHit(leaf.value)];
+  }
+  const hits: Hit[] = (await detect(leaf.value, leaf.path)).map((d) => ({
+    rule: d.rule.id,
+    severity: d.rule.severity,
+    secret: d.secret,
+  }));
+  const kind = credentialKind(leaf.key);
+  if (hits.length === 0 && kind !== undefined && plausibleSecret(leaf.value, kind)) {
+    hits.push({ rule: GENERIC_RULE.id, severity: GENERIC_RULE.severity, secret: leaf.value });
+  }
+  return hits;
+}
+
+/** Every credential one resource holds in plain text: its id (where the id is the value), inputs, outputs. */
+async function resourceHits(resource: StateResource): Promise<Placed[]> {
+  const facts = CREDENTIAL_RESOURCES[resource.type];
+  const known = facts?.secretProperties ?? [];
+  const out: Placed[] = [];
+  const length = resource.inputs?.length ?? resource.outputs?.length;
+  if (resource.id && facts?.idIsValue?.(resource.id, length)) {
+    out.push({ property: "id", hit: stateHit(resource.id), value: resource.id });
+  }
+  for (const section of ["inputs", "outputs"] as const) {
+    for (const [prop, value] of Object.entries(resource[section] ?? {})) {
+      const top = childPath(section, prop);
+      for (const leaf of leaves(value, top, prop)) {
+        for (const hit of await leafHits(leaf, top, known, prop)) {
+          out.push({ property: leaf.path, hit, value: leaf.value });
+        }
+      }
+    }
+  }
+  return out;
+}
+
+/** Plaintext credentials in a parsed stack export (resources and pending operations). */
 export async function scanStackExport(
   exp: StackExport,
   options: StackScanOptions,
 ): Promise<ScanFinding[]> {
   const lines = options.text === undefined ? undefined : new LineIndex(options.text);
   const findings: ScanFinding[] = [];
-  for (const resource of exp.resources) {
-    const known = CREDENTIAL_RESOURCES[resource.type]?.secretProperties ?? [];
-    for (const section of ["inputs", "outputs"] as const) {
-      const props = resource[section] ?? {};
-      for (const [prop, value] of Object.entries(props)) {
-        for (const leaf of leaves(value, childPath(section, prop), prop)) {
-          if (leaf.value.length < 8) continue;
-          const hits: { rule: string; severity: Detection["rule"]["severity"]; secret: string }[] =
-            [];
-          // A credential property in plaintext: the whole string, or a credential inside it
-          // (`previous.value`, a password in a secret's data map).
-          const direct = leaf.path === childPath(section, prop);
-          if (
-            known.includes(prop) &&
-            (direct || leaf.key === "value" || credentialKind(leaf.key))
-          ) {
-            hits.push({ rule: STATE_RULE.id, severity: STATE_RULE.severity, secret: leaf.value });
-          } else {
-            for (const d of await detect(leaf.value, leaf.path)) {
-              hits.push({ rule: d.rule.id, severity: d.rule.severity, secret: d.secret });
-            }
-            const kind = credentialKind(leaf.key);
-            if (hits.length === 0 && kind !== undefined && plausibleSecret(leaf.value, kind)) {
-              hits.push({
-                rule: GENERIC_RULE.id,
-                severity: GENERIC_RULE.severity,
-                secret: leaf.value,
-              });
-            }
-          }
-          for (const hit of hits) {
-            const { line, column } = locate(options.text, lines, resource.urn, leaf.value);
-            findings.push({
-              rule: hit.rule,
-              severity: hit.severity,
-              file: options.file,
-              line,
-              column,
-              endLine: line,
-              endColumn: column,
-              fingerprint: fingerprint(hit.rule, hit.secret),
-              urn: resource.urn,
-              property: leaf.path,
-            });
-          }
-        }
-      }
+  for (const resource of [...exp.resources, ...(exp.pending ?? [])]) {
+    for (const { property, hit, value } of await resourceHits(resource)) {
+      const { line, column } = locate(options.text, lines, resource.urn, value);
+      findings.push({
+        rule: hit.rule,
+        severity: hit.severity,
+        file: options.file,
+        line,
+        column,
+        endLine: line,
+        endColumn: column,
+        fingerprint: fingerprint(hit.rule, hit.secret),
+        urn: resource.urn,
+        property,
+      });
     }
   }
   return findings;

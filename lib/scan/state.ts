@@ -38,7 +38,11 @@ const resourceSchema = z.looseObject({
 const exportSchema = z.looseObject({
   version: z.number({ message: "version must be a number (pulumi stack export writes 3)" }),
   deployment: z.looseObject(
-    { resources: z.array(resourceSchema).nullish() },
+    {
+      resources: z.array(resourceSchema).nullish(),
+      /** Steps the engine began and did not finish: their resources may hold outputs too. */
+      pending_operations: z.array(z.looseObject({ resource: resourceSchema })).nullish(),
+    },
     { message: "deployment is missing: is this the output of `pulumi stack export`?" },
   ),
 });
@@ -48,6 +52,8 @@ export type StateResource = z.infer<typeof resourceSchema>;
 export interface StackExport {
   readonly version: number;
   readonly resources: readonly StateResource[];
+  /** Resources of pending operations (interrupted creates, updates, deletes). */
+  readonly pending?: readonly StateResource[];
 }
 
 /** Thrown for an export that is not JSON or not shaped like one; names the source and fields. */
@@ -82,7 +88,12 @@ export function parseStackExport(text: string, source: string): StackExport {
   }
   const parsed = exportSchema.safeParse(document);
   if (!parsed.success) throw new StackExportError(source, issueLines(parsed.error));
-  return { version: parsed.data.version, resources: parsed.data.deployment.resources ?? [] };
+  const { resources, pending_operations } = parsed.data.deployment;
+  return {
+    version: parsed.data.version,
+    resources: resources ?? [],
+    pending: (pending_operations ?? []).map((op) => op.resource),
+  };
 }
 
 /** "urn:pulumi:<stack>::<project>::<qualified type>::<name>" → its parts. */
@@ -107,6 +118,21 @@ export interface CredentialResource {
    * (random values are also salts and suffixes), or never (a store of secrets, not a token).
    */
   readonly token: "always" | "if-named" | "never";
+  /**
+   * The resource's id is the credential itself, in plain text (pulumi-random's RandomBytes: its
+   * id is the base64 of its bytes): given the resource's `length` input, whether `id` is one.
+   */
+  readonly idIsValue?: (id: string, length: unknown) => boolean;
+}
+
+/** Whether `id` is the standard base64 of `length` bytes. */
+function isBase64Of(id: string, length: unknown): boolean {
+  return (
+    typeof length === "number" &&
+    length > 0 &&
+    id.length === 4 * Math.ceil(length / 3) &&
+    /^[A-Za-z0-9+/]+={0,2}$/.test(id)
+  );
 }
 
 /** Resource types whose state holds credentials. */
@@ -135,6 +161,7 @@ export const CREDENTIAL_RESOURCES: Readonly<Record<string, CredentialResource>> 
     backend: "random",
     secretProperties: ["hex", "base64"],
     token: "if-named",
+    idIsValue: isBase64Of,
   },
   "random:index/randomPassword:RandomPassword": {
     backend: "random",

@@ -1,4 +1,5 @@
 import { strict as assert } from "node:assert";
+import { randomBytes } from "node:crypto";
 import { writeFileSync } from "node:fs";
 import * as path from "node:path";
 import { scanStackExport } from "../../lib/scan/stack-scan";
@@ -123,6 +124,38 @@ describe("scan --stack-export: plaintext credentials in state", () => {
     for (const v of [value, previous, vaultToken, providerToken, hex, apiKey, stackOutput]) {
       assert.ok(!text.includes(v));
     }
+  });
+
+  it("flags a RandomBytes whose resource id is its value (the provider's id is the base64)", async () => {
+    const value = randomBytes(32).toString("base64");
+    const token = raw("random:index/randomBytes:RandomBytes", "api-token", {
+      inputs: { length: 32 },
+      outputs: { length: 32, hex: secret("h"), base64: secret("b") },
+    });
+    token.id = value;
+    const findings = await scan(stackExport([...healthy(), token]));
+    assert.deepEqual(
+      findings.map((f) => [f.urn?.split("::").pop(), f.property, f.rule]),
+      [["api-token", "id", "pulumi-state-plaintext-secret"]],
+    );
+    assert.ok(findings[0].line > 0);
+    assert.ok(!JSON.stringify(findings).includes(value));
+  });
+
+  it("scans resources of pending operations too (a create interrupted mid-flight)", async () => {
+    const token = m.vaultService();
+    const doc = stackExport(healthy()) as { deployment: Record<string, unknown> };
+    doc.deployment.pending_operations = [
+      {
+        type: "creating",
+        resource: raw("vault:index/token:Token", "half-made", { outputs: { clientToken: token } }),
+      },
+    ];
+    const findings = await scan(doc);
+    assert.deepEqual(
+      findings.map((f) => [f.urn?.split("::").pop(), f.property]),
+      [["half-made", "outputs.clientToken"]],
+    );
   });
 
   it("points at the line holding the value in the export text", async () => {
