@@ -4,8 +4,8 @@ import * as path from "node:path";
 import type { Command } from "commander";
 import pc from "picocolors";
 import { escapeControls } from "../escape";
-import { applyBaseline, BaselineError, loadBaseline } from "../scan/baseline";
 import type { ScanFinding } from "../scan/findings";
+import { FINGERPRINT_SCHEME, type Fingerprinter } from "../scan/fingerprint";
 import { formatText, type TextSummary } from "../scan/format";
 import { toSarif } from "../scan/sarif";
 import {
@@ -18,6 +18,7 @@ import { scanStackExport } from "../scan/stack-scan";
 import { scanStaged, StagedError } from "../scan/staged";
 import { parseStackExport, StackExportError } from "../scan/state";
 import { CliError, EXIT, packageRoot, parseFormat, printJson, type Format } from "./common";
+import { scanFingerprinter, suppressKnown } from "./scan-key";
 
 interface ScanFlags {
   format: Format;
@@ -76,16 +77,17 @@ interface Collected {
 }
 
 /** Runs the scans the flags ask for (stack export, staged, files). */
-async function collect(paths: string[], flags: ScanFlags): Promise<Collected> {
+async function collect(paths: string[], flags: ScanFlags, fp: Fingerprinter): Promise<Collected> {
   const out: Collected = { findings: [], summary: {}, skippedFiles: [] };
   try {
     if (flags.stackExport !== undefined) {
       const text = readInput(flags.stackExport);
       const file = flags.stackExport === "-" ? "<stdin>" : flags.stackExport;
-      out.findings.push(...(await scanStackExport(parseStackExport(text, file), { file, text })));
+      const exp = parseStackExport(text, file);
+      out.findings.push(...(await scanStackExport(exp, { file, text, fingerprinter: fp })));
     }
     if (flags.staged) {
-      const staged = await scanStaged({ paths });
+      const staged = await scanStaged({ paths, fingerprinter: fp });
       out.findings.push(...staged.findings);
       Object.assign(out.summary, { files: staged.files, bytes: staged.bytes });
       out.skippedFiles = staged.skippedFiles;
@@ -93,6 +95,7 @@ async function collect(paths: string[], flags: ScanFlags): Promise<Collected> {
       const meter = progressMeter(process.stderr);
       const result = await scanPaths(paths, {
         maxFileSize: flags.maxFileSize,
+        fingerprinter: fp,
         includeVendored: flags.includeVendored === true,
         onWarning: (message) =>
           process.stderr.write(`tokenguard: warning: ${escapeControls(message)}\n`),
@@ -111,22 +114,15 @@ async function collect(paths: string[], flags: ScanFlags): Promise<Collected> {
 }
 
 async function runScan(paths: string[], flags: ScanFlags): Promise<void> {
-  const { summary, skippedFiles, ...rest } = await collect(paths, flags);
-  let findings = rest.findings;
-  let suppressed = 0;
-  if (flags.baseline !== undefined) {
-    try {
-      ({ findings, suppressed } = applyBaseline(findings, loadBaseline(flags.baseline)));
-    } catch (e) {
-      if (e instanceof BaselineError) throw new CliError(e.message);
-      throw e;
-    }
-  }
+  const scan = scanFingerprinter(process.cwd());
+  const { summary, skippedFiles, ...rest } = await collect(paths, flags, scan.fp);
+  const { findings, suppressed } = suppressKnown(rest.findings, flags.baseline, scan);
 
   if (flags.format === "json") {
-    printJson({ findings, suppressed, ...summary, skippedFiles });
+    const fingerprints = { scheme: FINGERPRINT_SCHEME, keyId: scan.fp.keyId };
+    printJson({ findings, suppressed, ...summary, skippedFiles, fingerprints });
   } else if (flags.format === "sarif") {
-    printJson(toSarif(findings, version(), skippedFiles));
+    printJson(toSarif(findings, version(), skippedFiles, scan.fp.keyId));
   } else {
     const colors = pc.createColors(process.stdout.isTTY === true);
     const text: TextSummary = { ...summary, suppressed, skippedFiles };

@@ -1,13 +1,16 @@
 /**
  * Baselines: known findings to suppress, by fingerprint (rule + secret) — not by file or line, so
  * moving or reformatting code keeps them suppressed and a new secret on a known line does not.
- * A baseline is simply an earlier `tokenguard scan --format json` (or SARIF) output.
+ * A baseline is simply an earlier `tokenguard scan --format json` (or SARIF) output. Baselines of
+ * the old public-key scheme (v1) still match, through fingerprints kept in memory only.
  */
 import { readFileSync } from "node:fs";
 import type { ScanFinding } from "./findings";
+import { FINGERPRINT_SCHEME, LEGACY_SCHEME, legacyOf } from "./fingerprint";
 import { jsonProblem } from "./state";
 
-export const SARIF_FINGERPRINT = "tokenguard/v1";
+/** The partial fingerprint key SARIF results carry (and old baselines carried). */
+export const SARIF_FINGERPRINT = FINGERPRINT_SCHEME;
 
 export class BaselineError extends Error {
   constructor(file: string, problem: string) {
@@ -16,30 +19,59 @@ export class BaselineError extends Error {
   }
 }
 
-/** Fingerprints in a baseline document (tokenguard JSON output or SARIF). */
-export function baselineFingerprints(document: unknown, file: string): Set<string> {
-  const doc = document as {
-    findings?: unknown;
-    runs?: { results?: { partialFingerprints?: Record<string, unknown> }[] }[];
-  };
+/** Known fingerprints: of the current scheme (with the key id that made them) and of v1. */
+export interface Baseline {
+  readonly current: ReadonlySet<string>;
+  readonly legacy: ReadonlySet<string>;
+  /** The key id the current fingerprints were made with, when the baseline says. */
+  readonly keyId?: string;
+}
+
+type BaselineDoc = {
+  findings?: unknown;
+  fingerprints?: { scheme?: unknown; keyId?: unknown };
+  runs?: {
+    properties?: { fingerprintKeyId?: unknown };
+    results?: { partialFingerprints?: Record<string, unknown> }[];
+  }[];
+};
+
+const keyIdOf = (v: unknown) => (typeof v === "string" ? v : undefined);
+
+/** From tokenguard JSON: v2 when it names its scheme, else an old (v1) output. */
+function fromJson(doc: BaselineDoc, file: string): Baseline {
   const out = new Set<string>();
-  if (Array.isArray(doc?.findings)) {
-    doc.findings.forEach((f: { fingerprint?: unknown }, i: number) => {
-      if (typeof f?.fingerprint !== "string")
-        throw new BaselineError(file, `findings[${i}].fingerprint must be a string`);
-      out.add(f.fingerprint);
-    });
-    return out;
+  (doc.findings as { fingerprint?: unknown }[]).forEach((f, i) => {
+    if (typeof f?.fingerprint !== "string")
+      throw new BaselineError(file, `findings[${i}].fingerprint must be a string`);
+    out.add(f.fingerprint);
+  });
+  if (doc.fingerprints?.scheme === FINGERPRINT_SCHEME) {
+    return { current: out, legacy: new Set(), keyId: keyIdOf(doc.fingerprints.keyId) };
   }
-  if (Array.isArray(doc?.runs)) {
-    for (const run of doc.runs) {
-      for (const result of run?.results ?? []) {
-        const fp = result?.partialFingerprints?.[SARIF_FINGERPRINT];
-        if (typeof fp === "string") out.add(fp);
-      }
+  return { current: new Set(), legacy: out };
+}
+
+function fromSarif(doc: BaselineDoc): Baseline {
+  const current = new Set<string>();
+  const legacy = new Set<string>();
+  let keyId: string | undefined;
+  for (const run of doc.runs ?? []) {
+    keyId ??= keyIdOf(run?.properties?.fingerprintKeyId);
+    for (const result of run?.results ?? []) {
+      const fps = result?.partialFingerprints ?? {};
+      if (typeof fps[FINGERPRINT_SCHEME] === "string") current.add(fps[FINGERPRINT_SCHEME]);
+      if (typeof fps[LEGACY_SCHEME] === "string") legacy.add(fps[LEGACY_SCHEME]);
     }
-    return out;
   }
+  return { current, legacy, ...(keyId ? { keyId } : {}) };
+}
+
+/** Fingerprints in a baseline document (tokenguard JSON output or SARIF). */
+export function baselineFingerprints(document: unknown, file: string): Baseline {
+  const doc = document as BaselineDoc;
+  if (Array.isArray(doc?.findings)) return fromJson(doc, file);
+  if (Array.isArray(doc?.runs)) return fromSarif(doc);
   throw new BaselineError(
     file,
     'expected the output of `tokenguard scan --format json` ({ "findings": [...] }) or SARIF; create one with `tokenguard scan --format json > FILE`',
@@ -47,7 +79,7 @@ export function baselineFingerprints(document: unknown, file: string): Set<strin
 }
 
 /** Reads a baseline file. */
-export function loadBaseline(file: string): Set<string> {
+export function loadBaseline(file: string): Baseline {
   let text: string;
   try {
     text = readFileSync(file, "utf8");
@@ -66,8 +98,10 @@ export function loadBaseline(file: string): Set<string> {
 /** Findings not in the baseline, and how many were suppressed. */
 export function applyBaseline(
   findings: readonly ScanFinding[],
-  known: ReadonlySet<string>,
+  known: Baseline,
 ): { findings: ScanFinding[]; suppressed: number } {
-  const kept = findings.filter((f) => !known.has(f.fingerprint));
+  const kept = findings.filter(
+    (f) => !known.current.has(f.fingerprint) && !legacyOf(f).some((fp) => known.legacy.has(fp)),
+  );
   return { findings: kept, suppressed: findings.length - kept.length };
 }

@@ -2,8 +2,10 @@
  * From detections (offsets + secret, in memory) to findings (rule, place, fingerprint): what
  * leaves the scanner. A finding never holds the secret or anything reversible to it.
  */
-import { createHmac } from "node:crypto";
 import type { Detection } from "./detect";
+import { defaultFingerprinter, rememberLegacy, type Fingerprinter } from "./fingerprint";
+
+export { fingerprint } from "./fingerprint";
 import type { Severity } from "./rules";
 
 export interface ScanFinding {
@@ -16,28 +18,11 @@ export interface ScanFinding {
   readonly column: number;
   readonly endLine: number;
   readonly endColumn: number;
-  /** Keyed SHA-256 of rule + secret: stable when code moves, useless for recovering the secret. */
+  /** HMAC of rule + secret under the repository's key (./fingerprint): stable when code moves. */
   readonly fingerprint: string;
   /** Stack-export findings: the resource and the property path holding the value. */
   readonly urn?: string;
   readonly property?: string;
-}
-
-const DEFAULT_FINGERPRINT_KEY = "tokenguard/scan/fingerprint/v1";
-
-/**
- * HMAC-SHA-256 of rule and secret, truncated to 128 bits. The key is public by default (so
- * baselines are portable); set TOKENGUARD_FINGERPRINT_KEY to make fingerprints of weak
- * passwords unguessable too — every scan sharing a baseline must then use the same key.
- */
-export function fingerprint(rule: string, secret: string): string {
-  const key = process.env.TOKENGUARD_FINGERPRINT_KEY || DEFAULT_FINGERPRINT_KEY;
-  return createHmac("sha256", key)
-    .update(rule)
-    .update("\0")
-    .update(secret)
-    .digest("hex")
-    .slice(0, 32);
 }
 
 /** Offsets → 1-based line/column, with a line index built once per text. */
@@ -90,6 +75,7 @@ export function toFindings(
   detections: readonly Detection[],
   content: string,
   file: string,
+  fp: Fingerprinter = defaultFingerprinter(),
 ): ScanFinding[] {
   if (detections.length === 0) return [];
   const lines = new LineIndex(content);
@@ -98,7 +84,7 @@ export function toFindings(
     const start = lines.position(d.start);
     if (allowedInline(lines, start.line, d.rule.id)) continue;
     const end = lines.position(d.end);
-    out.push({
+    const finding: ScanFinding = {
       rule: d.rule.id,
       severity: d.rule.severity,
       file,
@@ -106,8 +92,10 @@ export function toFindings(
       column: start.column,
       endLine: end.line,
       endColumn: end.column,
-      fingerprint: fingerprint(d.rule.id, d.secret),
-    });
+      fingerprint: fp.of(d.rule.id, d.secret),
+    };
+    rememberLegacy(finding, d.rule.id, d.secret);
+    out.push(finding);
   }
   return out;
 }

@@ -44,6 +44,7 @@ export function toSarif(
   findings: readonly ScanFinding[],
   version: string,
   skipped: readonly SkippedFile[] = [],
+  keyId?: string,
 ): Sarif.Log {
   const index = new Map(SCAN_RULES.map((r, i) => [r.id, i]));
   const rules = SCAN_RULES.map((r) =>
@@ -94,5 +95,7 @@ export function toSarif(
   });
   const log = sarifLog(version, rules, results);
   log.runs[0].invocations = [invocation(skipped)];
+  // Names the fingerprint key (not the key): a later --baseline can tell it was made with another.
+  if (keyId) log.runs[0].properties = { fingerprintKeyId: keyId };
   return log;
 }

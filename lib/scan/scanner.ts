@@ -6,6 +6,7 @@
 import * as path from "node:path";
 import { detect, resolveOverlaps, type Detection } from "./detect";
 import { toFindings, type ScanFinding } from "./findings";
+import type { Fingerprinter } from "./fingerprint";
 import { bytePath, relativePath, shownPath, type BytePath } from "./paths";
 import { isPulumiConfigFile, scanPulumiConfig } from "./pulumi-config";
 import { loadFile, type Loaded, type SkippedFile } from "./read";
@@ -34,17 +35,23 @@ export interface ScanOptions extends WalkOptions {
   readonly maxFileSize?: number;
   /** Called after each file with running totals (for a progress line). */
   readonly onProgress?: (stats: Readonly<ScanStats>, file: string) => void;
+  /** The repository's fingerprint key. @default defaultFingerprinter() */
+  readonly fingerprinter?: Fingerprinter;
 }
 
 export const DEFAULT_MAX_FILE_SIZE = 16 * 1024 * 1024;
 
 /** Findings in one text, as if it were the file `file` (structural scanners chosen by name). */
-export async function scanContent(content: string, file: string): Promise<ScanFinding[]> {
+export async function scanContent(
+  content: string,
+  file: string,
+  fp?: Fingerprinter,
+): Promise<ScanFinding[]> {
   const detections: Detection[] = await detect(content, file);
   const all = isPulumiConfigFile(file)
     ? resolveOverlaps([...scanPulumiConfig(content), ...detections])
     : detections;
-  return toFindings(all, content, file);
+  return toFindings(all, content, file, fp);
 }
 
 /** Scans files and directories (default: the working directory). */
@@ -68,7 +75,9 @@ export async function scanPaths(
       stats.skipped[loaded.reason] = (stats.skipped[loaded.reason] ?? 0) + 1;
       return;
     }
-    findings.push(...(await scanContent(loaded.buffer.toString("utf8"), file)));
+    findings.push(
+      ...(await scanContent(loaded.buffer.toString("utf8"), file, options.fingerprinter)),
+    );
     stats.files++;
     stats.bytes += loaded.buffer.length;
     options.onProgress?.(stats, file);

@@ -4,7 +4,8 @@
  * the value. Pure over the parsed export (plus its text, to point at a line).
  */
 import { detect, type Detection } from "./detect";
-import { fingerprint, LineIndex, type ScanFinding } from "./findings";
+import { LineIndex, type ScanFinding } from "./findings";
+import { defaultFingerprinter, rememberLegacy, type Fingerprinter } from "./fingerprint";
 import { credentialKind, plausibleSecret } from "./noise";
 import { scanRule } from "./rules";
 import { CREDENTIAL_RESOURCES, isSecretValue, type StackExport, type StateResource } from "./state";
@@ -66,6 +67,8 @@ export interface StackScanOptions {
   readonly file: string;
   /** The export's text, to report line numbers; without it line and column are 0. */
   readonly text?: string;
+  /** The repository's fingerprint key. @default defaultFingerprinter() */
+  readonly fingerprinter?: Fingerprinter;
 }
 
 interface Hit {
@@ -136,11 +139,12 @@ export async function scanStackExport(
   options: StackScanOptions,
 ): Promise<ScanFinding[]> {
   const lines = options.text === undefined ? undefined : new LineIndex(options.text);
+  const fp = options.fingerprinter ?? defaultFingerprinter();
   const findings: ScanFinding[] = [];
   for (const resource of [...exp.resources, ...(exp.pending ?? [])]) {
     for (const { property, hit, value } of await resourceHits(resource)) {
       const { line, column } = locate(options.text, lines, resource.urn, value);
-      findings.push({
+      const finding: ScanFinding = {
         rule: hit.rule,
         severity: hit.severity,
         file: options.file,
@@ -148,10 +152,12 @@ export async function scanStackExport(
         column,
         endLine: line,
         endColumn: column,
-        fingerprint: fingerprint(hit.rule, hit.secret),
+        fingerprint: fp.of(hit.rule, hit.secret),
         urn: resource.urn,
         property,
-      });
+      };
+      rememberLegacy(finding, hit.rule, hit.secret);
+      findings.push(finding);
     }
   }
   return findings;

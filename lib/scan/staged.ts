@@ -7,6 +7,7 @@ import { execFile, spawn } from "node:child_process";
 import * as path from "node:path";
 import { promisify } from "node:util";
 import type { ScanFinding } from "./findings";
+import type { Fingerprinter } from "./fingerprint";
 import { bytePath, joinPath, relativePath, shownPath, type BytePath } from "./paths";
 import { contentSkip, type SkippedFile } from "./read";
 import { scanContent } from "./scanner";
@@ -137,9 +138,14 @@ function readBlobs(top: string, ids: readonly string[]): Promise<Map<string, Buf
 }
 
 /** Findings of `blob` (shown as `file`) that start or end on an added line. */
-async function onAddedLines(blob: Buffer, file: string, lines: ReadonlySet<number>) {
+async function onAddedLines(
+  blob: Buffer,
+  file: string,
+  lines: ReadonlySet<number>,
+  fp?: Fingerprinter,
+) {
   const out: ScanFinding[] = [];
-  for (const f of await scanContent(blob.toString("utf8"), file)) {
+  for (const f of await scanContent(blob.toString("utf8"), file, fp)) {
     for (let n = f.line; n <= f.endLine; n++) {
       if (lines.has(n)) {
         out.push(f);
@@ -152,7 +158,7 @@ async function onAddedLines(blob: Buffer, file: string, lines: ReadonlySet<numbe
 
 /** Findings on the lines the staged changes add (optionally only under `paths`). */
 export async function scanStaged(
-  options: { cwd?: string; paths?: readonly string[] } = {},
+  options: { cwd?: string; paths?: readonly string[]; fingerprinter?: Fingerprinter } = {},
 ): Promise<{
   findings: ScanFinding[];
   files: number;
@@ -193,7 +199,7 @@ export async function scanStaged(
     if (skip || lines.size === 0) continue;
     out.files++;
     out.bytes += blob.length;
-    out.findings.push(...(await onAddedLines(blob, file, lines)));
+    out.findings.push(...(await onAddedLines(blob, file, lines, options.fingerprinter)));
   }
   return out;
 }

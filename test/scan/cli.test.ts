@@ -90,7 +90,7 @@ describe("tokenguard scan (CLI)", function () {
     const rules = log.runs[0].tool.driver.rules.map((r) => r.id);
     for (const r of results) {
       assert.equal(rules[r.ruleIndex], r.ruleId);
-      assert.match(r.partialFingerprints["tokenguard/v1"], /^[0-9a-f]{32}$/);
+      assert.match(r.partialFingerprints["tokenguard/v2"], /^[0-9a-f]{32}$/);
       assert.ok(r.locations[0].physicalLocation.region.startLine >= 1);
     }
   });

@@ -3,6 +3,7 @@ import { execFileSync } from "node:child_process";
 import { mkdirSync, renameSync, writeFileSync } from "node:fs";
 import * as path from "node:path";
 import { applyBaseline, baselineFingerprints, loadBaseline } from "../../lib/scan/baseline";
+import { FINGERPRINT_SCHEME } from "../../lib/scan/fingerprint";
 import { scanPaths } from "../../lib/scan/scanner";
 import { parseAddedLines, scanStaged } from "../../lib/scan/staged";
 import { bytePath } from "../../lib/scan/paths";
@@ -103,7 +104,8 @@ describe("scan: baselines suppress by fingerprint", () => {
     const first = await scanPaths([dir], { cwd: dir });
     assert.equal(first.findings.length, 1);
     const baseline = path.join(dir, "..", `${path.basename(dir)}.baseline.json`);
-    writeFileSync(baseline, JSON.stringify({ findings: first.findings }));
+    const scheme = { scheme: FINGERPRINT_SCHEME };
+    writeFileSync(baseline, JSON.stringify({ findings: first.findings, fingerprints: scheme }));
 
     // Move: new file name, new line, different surrounding code.
     renameSync(path.join(dir, "src", "pay.ts"), path.join(dir, "src", "billing.ts"));
@@ -128,13 +130,21 @@ describe("scan: baselines suppress by fingerprint", () => {
     const before = await scanPaths([dir], { cwd: dir });
     writeFiles(dir, { ".env": `STRIPE=${m.stripe()}\n` });
     const after = await scanPaths([dir], { cwd: dir });
-    const known = baselineFingerprints({ findings: before.findings }, "b.json");
+    const known = baselineFingerprints(
+      { findings: before.findings, fingerprints: { scheme: FINGERPRINT_SCHEME } },
+      "b.json",
+    );
+    assert.equal(known.current.size, 1);
     assert.equal(applyBaseline(after.findings, known).findings.length, 1);
   });
 
   it("reads SARIF output as a baseline too, and names the problem in a bad one", () => {
-    const sarif = { runs: [{ results: [{ partialFingerprints: { "tokenguard/v1": "abc" } }] }] };
-    assert.deepEqual([...baselineFingerprints(sarif, "b.sarif")], ["abc"]);
+    const result = { partialFingerprints: { "tokenguard/v2": "def", "tokenguard/v1": "abc" } };
+    const sarif = { runs: [{ properties: { fingerprintKeyId: "0123" }, results: [result] }] };
+    const known = baselineFingerprints(sarif, "b.sarif");
+    assert.deepEqual([...known.current], ["def"]);
+    assert.deepEqual([...known.legacy], ["abc"]);
+    assert.equal(known.keyId, "0123");
     assert.throws(
       () => baselineFingerprints({ findings: [{}] }, "b.json"),
       /findings\[0\]\.fingerprint must be a string/,
