@@ -63,6 +63,9 @@ function createKeyFile(file: string): string {
   return readFileSync(file, "utf8").trim();
 }
 
+/** This process's one-off key: every scan of one run fingerprints alike. */
+let oneOff: string | undefined;
+
 /** The key scans from `cwd` fingerprint with (see the module comment). */
 export function resolveFingerprintKey(cwd: string, env = process.env): ResolvedKey {
   const fromEnv = env[KEY_ENV];
@@ -78,5 +81,6 @@ export function resolveFingerprintKey(cwd: string, env = process.env): ResolvedK
       // a read-only checkout: fall through to a one-off key
     }
   }
-  return { key: randomBytes(32).toString("hex"), source: "one-off" };
+  oneOff ??= randomBytes(32).toString("hex");
+  return { key: oneOff, source: "one-off" };
 }
