@@ -1,5 +1,9 @@
-/** The inventory as a terminal table, with each flag spelled out under it. */
+/**
+ * The inventory as a terminal table, with each flag spelled out under it. Names come from state:
+ * their control characters are printed escaped.
+ */
 import type pc from "picocolors";
+import { escapeControls } from "../escape";
 import type { Inventory } from "./inventory";
 
 type Colors = ReturnType<typeof pc.createColors>;
@@ -18,16 +22,18 @@ export function formatTable(inventory: Inventory, c: Colors): string {
     "NEXT ROTATION",
     "FLAGS",
   ];
-  const rows = inventory.tokens.map((t) => [
-    t.managed ? t.name : `${t.name} (raw)`,
-    t.backend,
-    t.owner ?? "-",
-    t.generation === undefined ? "-" : String(t.generation),
-    short(t.issued),
-    short(t.expires),
-    short(t.nextRotation),
-    [...new Set(t.flags.map((f) => f.flag))].join(",") || "ok",
-  ]);
+  const rows = inventory.tokens.map((t) =>
+    [
+      t.managed ? t.name : `${t.name} (raw)`,
+      t.backend,
+      t.owner ?? "-",
+      t.generation === undefined ? "-" : String(t.generation),
+      short(t.issued),
+      short(t.expires),
+      short(t.nextRotation),
+      [...new Set(t.flags.map((f) => f.flag))].join(",") || "ok",
+    ].map(escapeControls),
+  );
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
   const line = (cells: string[]) =>
     cells
@@ -36,7 +42,9 @@ export function formatTable(inventory: Inventory, c: Colors): string {
       .trimEnd();
   const out = [
     c.dim(
-      `stack ${inventory.project ?? "?"}/${inventory.stack ?? "?"} at ${inventory.now}, policy: ${inventory.policy}`,
+      escapeControls(
+        `stack ${inventory.project ?? "?"}/${inventory.stack ?? "?"} at ${inventory.now}, policy: ${inventory.policy}`,
+      ),
     ),
     c.bold(line(header)),
     ...rows.map((r) => {
@@ -45,7 +53,9 @@ export function formatTable(inventory: Inventory, c: Colors): string {
     }),
   ];
   const details = inventory.tokens.flatMap((t) =>
-    t.flags.map((f) => `  ${c.bold(t.name)} ${c.red(f.flag)}: ${f.message}`),
+    t.flags.map(
+      (f) => `  ${c.bold(escapeControls(t.name))} ${c.red(f.flag)}: ${escapeControls(f.message)}`,
+    ),
   );
   if (details.length) out.push("", ...details);
   const { tokens, flagged } = inventory.summary;

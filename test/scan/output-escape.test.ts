@@ -78,6 +78,38 @@ describe("scan: output escapes what it prints", () => {
     }
   });
 
+  it("report's table escapes names from state too", async () => {
+    const exp = {
+      version: 3,
+      deployment: {
+        resources: [
+          {
+            urn: `urn:pulumi:prod::app::vault:index/token:Token::ci${ESC}[2J\nfake  ok`,
+            type: "vault:index/token:Token",
+            custom: true,
+            inputs: { ttl: "1h", policies: ["ci"] },
+            outputs: {},
+          },
+        ],
+      },
+    };
+    writeFileSync(path.join(dir, "export.json"), JSON.stringify(exp));
+    const run = await runCli(
+      [
+        "report",
+        "--stack-export",
+        "export.json",
+        "--format",
+        "table",
+        "--now",
+        "2026-01-01T00:00:00Z",
+      ],
+      dir,
+    );
+    assert.doesNotMatch(run.stdout, RAW_CONTROL, run.stdout);
+    assert.match(run.stdout, /ci\\x1b\[2J\\nfake/);
+  });
+
   it("formatText escapes each field it is given", () => {
     const f: ScanFinding = {
       rule: "github-token",
