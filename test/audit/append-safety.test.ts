@@ -1,7 +1,7 @@
 /**
  * An append never turns a valid chain invalid: the sink checks the sealed record the way
- * `audit verify` will before writing it. And a chain with a bad tail is recovered the way the
- * README's "Recovering from a bad tail" says.
+ * `audit verify` will before writing it. And a chain with a bad tail is recovered as
+ * "Recovering from a bad tail" in docs/ledger.md says.
  */
 import { strict as assert } from "node:assert";
 import { copyFileSync, readFileSync, writeFileSync } from "node:fs";
@@ -93,7 +93,7 @@ describe("audit: appends keep the chain valid", () => {
     );
   });
 
-  describe("recovering from a bad tail (README: Token ledger)", () => {
+  describe("recovering from a bad tail (docs/ledger.md)", () => {
     /** Two good records, then what an older writer or a crash left behind. */
     const TAILS: Record<string, (good: string) => string> = {
       "a record an older version wrote with generation -17": (good) => {

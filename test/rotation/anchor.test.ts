@@ -1,5 +1,5 @@
 /**
- * Anchors after now. The rule (README "Rotation"): generation 0 starts at the anchor and nothing
+ * Anchors after now. The rule (docs/rotation.md): generation 0 starts at the anchor and nothing
  * exists before it, so a declared anchor after now is refused, naming the field and a past anchor
  * with the same rotation times; generations are never negative.
  */

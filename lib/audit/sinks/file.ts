@@ -98,7 +98,7 @@ function appendOpen(
   if (!verdict.intact) {
     const bad = verdict.firstBad;
     throw ledgerError(
-      `the ledger ${file} fails verification at ${bad?.where}${bad?.seq !== undefined ? ` (seq ${bad.seq})` : ""}: ${bad?.reason}. Nothing is appended to a broken chain; run "tokenguard audit verify ${file}", then restore the file, cut the bad tail off (README: "Recovering from a bad tail") or point tokenguard:ledger at a new one`,
+      `the ledger ${file} fails verification at ${bad?.where}${bad?.seq !== undefined ? ` (seq ${bad.seq})` : ""}: ${bad?.reason}. Nothing is appended to a broken chain; run "tokenguard audit verify ${file}", then restore the file, cut the bad tail off (docs/ledger.md: "Recovering from a bad tail") or point tokenguard:ledger at a new one`,
     );
   }
   const decision = decide(verdict.records);

@@ -214,7 +214,7 @@ async function nextAppend(conn: Conn, decide: Parameters<LedgerSink["append"]>[0
   if (!verdict.intact) {
     const bad = verdict.firstBad;
     throw ledgerError(
-      `the ledger ${conn.url} fails verification at ${bad?.where}: ${bad?.reason}. Nothing is appended to a broken chain; run "tokenguard audit verify ${conn.url}", then point tokenguard:ledger at a new prefix (README: "Recovering from a bad tail")`,
+      `the ledger ${conn.url} fails verification at ${bad?.where}: ${bad?.reason}. Nothing is appended to a broken chain; run "tokenguard audit verify ${conn.url}", then point tokenguard:ledger at a new prefix (docs/ledger.md: "Recovering from a bad tail")`,
     );
   }
   const decision = decide(verdict.records);
