@@ -1,8 +1,9 @@
 /**
  * Issuing a ScopedToken's live generations: the backend's children for each, the ledger entry that
- * records it (when a ledger is configured), and the outputs the component exposes. Each value is
- * released only through its ledger entry, so a credential the ledger has not recorded is never
- * delivered (fail-closed).
+ * records it (when a ledger is configured), the verification that probes it (when the backend has
+ * a probe), and the outputs the component exposes. Each value is released only through its ledger
+ * entry and its verification, so a credential the ledger has not recorded, or that failed its
+ * probe, is never delivered (fail-closed).
  */
 import * as pulumi from "@pulumi/pulumi";
 import { ledgerEntry, type LedgerEntry, type LedgerSettings } from "./audit/ledger-entry";
@@ -15,6 +16,8 @@ import type { PreviousGeneration, ScopedTokenArgs } from "./scoped-token-args";
 import { formatDuration } from "./schema/duration";
 import type { Policy } from "./schema/policy-file";
 import type { TokenSpec } from "./schema/token";
+import { probeSetup } from "./verify/request";
+import { Verification } from "./verify/verification";
 
 export interface IssueRequest {
   readonly name: string;
@@ -40,10 +43,22 @@ export function issueGenerations(component: pulumi.ComponentResource, req: Issue
     { name: req.name, spec: req.spec, lifetime: req.lifetime, policy: req.policy, childOpts },
     req.args,
   );
+  const probe = probeSetup(req.spec, req.args, backend.userArn);
   let lastEntry: LedgerEntry | undefined;
+  /** The generation's value, gated on its verification (after its ledger entry, if any). */
+  const verified = (g: Generation, issued: IssuedGeneration, entry?: LedgerEntry) => {
+    const gated = entry ? entry.gate(issued.value) : issued.value;
+    if (!probe) return gated;
+    const check = new Verification(
+      `${req.name}-verify-g${g.n}`,
+      { token: req.name, generation: g.n, plan: probe.plan, ...probe.request(issued), entry },
+      childOpts,
+    );
+    return check.gate(gated);
+  };
   const issue = (g: Generation): IssuedGeneration => {
     const issued = backend.issue(g);
-    if (!req.ledger) return issued;
+    if (!req.ledger) return { ...issued, value: verified(g, issued) };
     const entry = ledgerEntry(
       `${req.name}-ledger-g${g.n}`,
       {
@@ -67,7 +82,7 @@ export function issueGenerations(component: pulumi.ComponentResource, req: Issue
       childOpts,
     );
     lastEntry = entry;
-    return { ...issued, value: entry.gate(issued.value) };
+    return { ...issued, value: verified(g, issued, entry) };
   };
   // Oldest first, so the engine registers (and creates) generations in order.
   const older = req.live.previous;

@@ -27,6 +27,87 @@ export interface RotationArgs {
   readonly anchor?: string;
 }
 
+/** How often a canary probe tries and how long it waits: bounded, so a probe never hangs an update. */
+export interface ProbeArgs {
+  /**
+   * Tries before the probe gives up and fails the update (1-20).
+   * @default 3; 8 for aws-iam (IAM keys take seconds to work everywhere)
+   */
+  readonly attempts?: number;
+  /**
+   * The pause after the first failed try; it doubles after each, up to 30s (or this value, if longer).
+   * @default "1s"
+   */
+  readonly backoff?: string;
+  /**
+   * How long each try may take (1s-300s) before it counts as failed.
+   * @default "10s"
+   */
+  readonly timeout?: string;
+}
+
+/** The canary probe of a Vault token: one request with the new token before its value is released. */
+export interface VaultVerifyArgs extends ProbeArgs {
+  /**
+   * The concrete path to request, inside a declared scope (an authorised 404 passes: no data needed).
+   * @default the first scope granting read (else list), with "tokenguard-probe" for its wildcard
+   */
+  readonly path?: string;
+  /**
+   * The declared capability to use: "read" (GET) or "list" (LIST); the probe never writes or deletes.
+   * @default "read" when a scope grants it, else "list"
+   */
+  readonly capability?: "read" | "list";
+  /**
+   * Vault's address, when the vault provider gets it from elsewhere than config vault:address or VAULT_ADDR.
+   * @default config vault:address, else the VAULT_ADDR environment variable
+   */
+  readonly address?: pulumi.Input<string>;
+}
+
+/** The canary probe of a random or aws-secret token: your own service, called with the new token. */
+export interface HttpVerifyArgs extends ProbeArgs {
+  /**
+   * An http(s) endpoint of the service that accepts the token, e.g. its health check; it gets a GET.
+   * @example "https://orders.internal.example.com/healthz"
+   */
+  readonly url: pulumi.Input<string>;
+  /**
+   * The request header carrying the token; "Authorization" sends "Bearer <token>", any other the token alone.
+   * @default "Authorization"
+   */
+  readonly header?: string;
+  /**
+   * The status (or statuses) that mean the service accepted the token.
+   * @default any 2xx
+   */
+  readonly expectStatus?: number | readonly number[];
+}
+
+/** The dead-man's switch: an alarm that fires only when rotation stopped. */
+export interface AlertArgs {
+  /**
+   * Fire this long before the current generation expires; must be shorter than ttl - rotation.every, so the alarm falls after rotatesAt.
+   * @example "12h"
+   */
+  readonly before: string;
+  /**
+   * AWS: the SNS topic the alarm publishes to (the schedule is created for aws-iam and aws-secret tokens, or for any token given a topic).
+   * @default a topic "<name>-alarm" created beside the token
+   */
+  readonly topicArn?: pulumi.Input<string>;
+  /**
+   * AWS: the role EventBridge Scheduler assumes to publish (needs sns:Publish on the topic).
+   * @default a role "<name>-alarm" allowed exactly that
+   */
+  readonly roleArn?: pulumi.Input<string>;
+  /**
+   * What to do when the alarm fires; named in the alarm's message.
+   * @example "https://wiki.example.com/runbooks/tokenguard-rotation"
+   */
+  readonly runbook?: string;
+}
+
 /** Fields every backend shares. Policy-relevant fields are plain values so preview can judge them. */
 export interface ScopedTokenCommonArgs {
   /**
@@ -49,6 +130,11 @@ export interface ScopedTokenCommonArgs {
    * @example "CI deploy pipeline"
    */
   readonly purpose?: string;
+  /**
+   * An alarm (AWS schedule, and `tokenguard report --due`) that fires when rotation stopped.
+   * @example { before: "12h", runbook: "https://wiki.example.com/runbooks/rotation" }
+   */
+  readonly alert?: AlertArgs;
   /**
    * Path of the policy file judging this token, relative to the program's directory.
    * @default config tokenguard:policyFile, else tokenguard.policy.yaml in the project, else built-in defaults
@@ -149,6 +235,11 @@ export interface VaultScopedTokenArgs extends ScopedTokenCommonArgs {
   readonly scopes: readonly string[];
   /** Options of the vault backend. */
   readonly vault?: VaultBackendArgs;
+  /**
+   * The canary probe: a request with each new token to one declared path, before its value is released; false opts out (advisory finding).
+   * @default probe on
+   */
+  readonly verify?: false | VaultVerifyArgs;
 }
 
 /** An opaque random token for your own service to verify (store its `hash`, not the token). */
@@ -162,6 +253,11 @@ export interface RandomScopedTokenArgs extends ScopedTokenCommonArgs {
   readonly scopes: readonly string[];
   /** Options of the random backend. */
   readonly random?: RandomBackendArgs;
+  /**
+   * The canary probe: your service, called with each new token before its value is released; none by default.
+   * @default no probe
+   */
+  readonly verify?: false | HttpVerifyArgs;
 }
 
 /** AWS IAM access keys for an IAM user created for the token, with one exact inline policy. */
@@ -175,6 +271,11 @@ export interface AwsIamScopedTokenArgs extends ScopedTokenCommonArgs {
   readonly scopes: readonly AwsScopeInput[];
   /** Options of the aws-iam backend. */
   readonly aws?: AwsIamBackendArgs;
+  /**
+   * The canary probe: sts:GetCallerIdentity with each new key, which must answer with the token's own user; false opts out (advisory finding).
+   * @default probe on
+   */
+  readonly verify?: false | ProbeArgs;
 }
 
 /** An opaque token kept in AWS Secrets Manager; consumers read AWSCURRENT at run time. */
@@ -188,6 +289,11 @@ export interface AwsSecretScopedTokenArgs extends ScopedTokenCommonArgs {
   readonly scopes: readonly AwsScopeInput[];
   /** Options of the aws-secret backend. */
   readonly aws?: AwsSecretBackendArgs;
+  /**
+   * The canary probe: your service, called with each new token once it is stored, before the old one is retired; none by default.
+   * @default no probe
+   */
+  readonly verify?: false | HttpVerifyArgs;
 }
 
 /** ScopedToken's arguments: one of the four backends' shapes, chosen by `backend`. */

@@ -14,10 +14,22 @@ export const TARGET = path.join(ROOT, "docs/arguments.md");
 const SECTIONS: readonly { name: string; title: string; prefix: string }[] = [
   { name: "ScopedTokenCommonArgs", title: "Every backend", prefix: "" },
   { name: "RotationArgs", title: "`rotation`", prefix: "rotation." },
+  { name: "AlertArgs", title: "`alert` (see docs/rotation.md)", prefix: "alert." },
+  {
+    name: "ProbeArgs",
+    title: "`verify` bounds (every backend's probe; see docs/rotation.md)",
+    prefix: "verify.",
+  },
   { name: "VaultScopedTokenArgs", title: '`backend: "vault"`', prefix: "" },
   { name: "VaultBackendArgs", title: "`vault` options", prefix: "vault." },
+  { name: "VaultVerifyArgs", title: "`verify` (vault; also the bounds)", prefix: "verify." },
   { name: "RandomScopedTokenArgs", title: '`backend: "random"`', prefix: "" },
   { name: "RandomBackendArgs", title: "`random` options", prefix: "random." },
+  {
+    name: "HttpVerifyArgs",
+    title: "`verify` (random and aws-secret; also the bounds)",
+    prefix: "verify.",
+  },
   { name: "AwsIamScopedTokenArgs", title: '`backend: "aws-iam"`', prefix: "" },
   { name: "AwsIamBackendArgs", title: "`aws` options (aws-iam)", prefix: "aws." },
   { name: "AwsSecretScopedTokenArgs", title: '`backend: "aws-secret"`', prefix: "" },

@@ -6,6 +6,7 @@ import { strict as assert } from "node:assert";
 import { readFileSync } from "node:fs";
 import { argumentsDoc, interfaceFields, TARGET } from "../scripts/arguments-doc";
 import { ARGUMENT_FIELDS, optionNames } from "../lib/schema/args";
+import { ALERT_OPTIONS, verifyOptionNames } from "../lib/schema/canary";
 
 describe("docs/arguments.md and the argument types", () => {
   it("docs/arguments.md is what `npm run docs` generates from the TSDoc", () => {
@@ -34,5 +35,18 @@ describe("docs/arguments.md and the argument types", () => {
       sorted([...fields.get("AwsSecretBackendArgs")!, ...fields.get("RandomBackendArgs")!]),
       sorted(optionNames("aws-secret")),
     );
+    const bounds = fields.get("ProbeArgs")!;
+    assert.deepEqual(
+      sorted([...fields.get("VaultVerifyArgs")!, ...bounds]),
+      sorted(verifyOptionNames("vault")),
+    );
+    assert.deepEqual(sorted(bounds), sorted(verifyOptionNames("aws-iam")));
+    for (const backend of ["random", "aws-secret"] as const) {
+      assert.deepEqual(
+        sorted([...fields.get("HttpVerifyArgs")!, ...bounds]),
+        sorted(verifyOptionNames(backend)),
+      );
+    }
+    assert.deepEqual(sorted(fields.get("AlertArgs")!), sorted(ALERT_OPTIONS));
   });
 });

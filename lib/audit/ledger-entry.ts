@@ -13,7 +13,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { fingerprintOf, keyIdOf, ledgerKeyProblem, SET_LEDGER_KEY } from "./fingerprint";
 import { ledgerProvider, type LedgerEntryInputs } from "./provider";
 import type { LedgerEvent } from "./record";
-import type { CredentialFacts } from "./state";
+import { factsOf, type CredentialFacts } from "./state";
 import { isLedgerError, parseSinkSpec, type SinkSpec } from "./sinks";
 import type { Settings } from "../settings";
 import { stackSettings } from "../stack-settings";
@@ -97,6 +97,7 @@ export class LedgerEntry extends pulumi.dynamic.Resource {
   declare readonly event: pulumi.Output<LedgerEvent>;
   /** HMAC-SHA256(ledger key, credential), hex. */
   declare readonly fingerprint: pulumi.Output<string>;
+  private readonly recorded: pulumi.Output<LedgerEntryInputs>;
 
   constructor(name: string, args: LedgerEntryArgs, opts: pulumi.CustomResourceOptions = {}) {
     const { token, ledger } = args;
@@ -129,6 +130,15 @@ export class LedgerEntry extends pulumi.dynamic.Resource {
       "tokenguard",
       "LedgerEntry",
     );
+    this.recorded = pulumi.output(inputs) as pulumi.Output<LedgerEntryInputs>;
+  }
+
+  /** Where this entry records, and the facts its records state (for other records on the credential). */
+  ledgerFacts(): pulumi.Output<{ sink: SinkSpec; facts: CredentialFacts }> {
+    return pulumi.all([this.recorded, this.entry]).apply(([{ sink, ...rest }, entry]) => ({
+      sink,
+      facts: factsOf({ ...rest, entry }),
+    }));
   }
 
   /**

@@ -14,17 +14,25 @@ import { canonicalJson } from "./canonical";
  * - `issued`: recorded for the first time, with no older generation of the token open;
  * - `rotated-in`: recorded while an older generation of the same token is still open;
  * - `amended`: the same credential, with changed recorded facts (scopes, ttl, owner, fingerprint key);
+ * - `verified`: the credential passed its canary probe (`probe` says which request and the answer);
  * - `retired`: no longer declared, while a newer generation of the same token is open;
  * - `revoked`: no longer declared, with no newer generation open (destroy, removal, replacement).
  */
-export const LEDGER_EVENTS = ["issued", "rotated-in", "amended", "retired", "revoked"] as const;
+export const LEDGER_EVENTS = [
+  "issued",
+  "rotated-in",
+  "amended",
+  "verified",
+  "retired",
+  "revoked",
+] as const;
 export type LedgerEvent = (typeof LEDGER_EVENTS)[number];
 
 /** Whether an event opens, amends or closes a credential's life in the ledger. */
 export function phaseOf(event: LedgerEvent): "open" | "amend" | "close" {
   return event === "retired" || event === "revoked"
     ? "close"
-    : event === "amended"
+    : event === "amended" || event === "verified"
       ? "amend"
       : "open";
 }
@@ -74,6 +82,20 @@ export function recordSchema() {
       /** Link to the CI run, when the CI exposes one. */
       run: text.optional(),
     }),
+    /** `verified` only: the canary probe's request and the service's answer (never the credential). */
+    probe: z
+      .strictObject({
+        /** "vault", "aws-iam" or "http". */
+        kind: text,
+        /** The request, e.g. "GET secret/data/ci/tokenguard-probe on https://vault:8200". */
+        target: text,
+        /** The answer that passed, e.g. "authorised (404: …)", "answered as arn:aws:iam::…". */
+        answer: text,
+        attempts: z.number().int().positive(),
+        /** Milliseconds from the first try to the answer. */
+        ms: z.number().int().nonnegative(),
+      })
+      .optional(),
     /** HMAC-SHA256(ledger key, credential), hex. Never the credential. */
     fingerprint: hex(64, "fingerprint"),
     /** Names the ledger key that made `fingerprint` (an HMAC of a constant; reveals nothing). */

@@ -58,6 +58,22 @@ export const TOKEN_RULES = {
     severity: "low",
     remediation: 'Set owner (e.g. "team-platform") and purpose (e.g. "CI deploy pipeline").',
   },
+  "token-alert-timing": {
+    description:
+      "A rotation alarm must fire only when rotation stopped: alert.before < ttl - rotation.every, so the alarm instant (expiresAt - before) falls after rotatesAt.",
+    level: "mandatory",
+    severity: "medium",
+    remediation:
+      "Shorten alert.before below ttl - rotation.every, or lengthen ttl; a token without rotation cannot have an alarm.",
+  },
+  "token-verified": {
+    description:
+      "A rotated token should prove each new credential works (a canary probe) before its value is released and the old one retired.",
+    level: "advisory",
+    severity: "low",
+    remediation:
+      "Remove verify: false; for Vault, grant read or list on a path the probe can request; for random and aws-secret, declare verify: { url } of your service.",
+  },
 } as const satisfies Record<string, RuleInfo>;
 
 export type TokenRule = keyof typeof TOKEN_RULES;

@@ -9,6 +9,7 @@ import type { Policy } from "../schema/policy-file";
 import type { ArgumentProblem } from "../schema/summary";
 import { parseTokenSpec, TokenSpecError, type TokenSpec } from "../schema/token";
 import { TOKEN_RULES, type Finding, type TokenRule } from "./catalog";
+import { judgeCanary } from "./canary";
 import { judgeToken } from "./token-rules";
 
 /**
@@ -60,7 +61,10 @@ export function judgeDeclaration(
     if (!(e instanceof TokenSpecError)) throw e;
     return { findings: [...fromArgs, ...e.issues.map(asFinding)] };
   }
-  return { spec, findings: [...fromArgs, ...judgeToken(spec, policy, now)] };
+  return {
+    spec,
+    findings: [...fromArgs, ...judgeToken(spec, policy, now), ...judgeCanary(spec)],
+  };
 }
 
 /** Whether a finding's rule fails the deployment (its catalog level is mandatory). */

@@ -191,6 +191,14 @@ function declaredScope(scope: unknown): unknown {
   };
 }
 
+/** A copy of an options block with references (`alert.topicArn`, `verify.url`) marked. */
+function declaredBlock(value: unknown): unknown {
+  if (typeof value !== "object" || value === null || Array.isArray(value)) return value;
+  return Object.fromEntries(
+    Object.entries(value).map(([k, v]) => [k, isReference(v) ? RESOURCE_REFERENCE : v]),
+  );
+}
+
 /**
  * The declaration a ScopedToken's arguments carry, as plain JSON: the fields the policy judges, with
  * references in aws scopes marked. Values of the wrong type are kept as given, for the parser to
@@ -203,12 +211,8 @@ export function declarationOf(name: string, args: unknown): TokenDeclaration {
   decl.scopes = Array.isArray(given.scopes)
     ? given.scopes.map((s) => (aws ? declaredScope(s) : s))
     : given.scopes;
-  for (const field of ["ttl", "rotation", "owner", "purpose"] as const) {
-    if (given[field] !== undefined) {
-      const value = given[field];
-      decl[field] =
-        typeof value === "object" && value !== null && !Array.isArray(value) ? { ...value } : value;
-    }
+  for (const field of ["ttl", "rotation", "owner", "purpose", "verify", "alert"] as const) {
+    if (given[field] !== undefined) decl[field] = declaredBlock(given[field]);
   }
   return decl as unknown as TokenDeclaration;
 }

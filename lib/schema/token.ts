@@ -14,6 +14,7 @@ import {
   scopeText,
 } from "./scopes";
 import { issueLine, zodIssues, type Issue } from "./errors";
+import { alertIssues, verifyIssues, type AlertSpec, type VerifySpec } from "./canary";
 
 export type ParsedScope = VaultScope | LabelScope | AwsScope;
 
@@ -31,10 +32,16 @@ export interface TokenDeclaration {
   };
   readonly owner?: string;
   readonly purpose?: string;
+  /** The canary probe (lib/schema/canary.ts); references marked. */
+  readonly verify?: unknown;
+  /** The rotation alarm (lib/schema/canary.ts); references marked. */
+  readonly alert?: unknown;
 }
 
-export interface TokenSpec extends Omit<TokenDeclaration, "scopes"> {
+export interface TokenSpec extends Omit<TokenDeclaration, "scopes" | "verify" | "alert"> {
   readonly scopes: readonly ParsedScope[];
+  readonly verify?: VerifySpec;
+  readonly alert?: AlertSpec;
   /** Canonical scope strings, for summaries and messages. */
   readonly scopeTexts: readonly string[];
 }
@@ -55,6 +62,8 @@ export const DECLARATION_FIELDS = [
   "rotation",
   "owner",
   "purpose",
+  "verify",
+  "alert",
 ] as const;
 
 const declarationSchema = z
@@ -81,8 +90,19 @@ const declarationSchema = z
       .optional(),
     owner: optionalText("owner"),
     purpose: optionalText("purpose"),
+    verify: z.unknown().optional(),
+    alert: z.unknown().optional(),
   })
   .superRefine((decl, ctx) => {
+    const blocks = [
+      ["verify", decl.verify === undefined ? [] : verifyIssues(decl.backend, decl.verify)],
+      ["alert", decl.alert === undefined ? [] : alertIssues(decl.alert)],
+    ] as const;
+    for (const [block, issues] of blocks) {
+      for (const i of issues) {
+        ctx.addIssue({ code: "custom", path: [block, ...i.path], message: i.message });
+      }
+    }
     const parse = scopeParser(decl.backend);
     decl.scopes.forEach((scope, i) => {
       const parsed = parse(scope);
@@ -115,5 +135,12 @@ export function parseTokenSpec(declaration: unknown): TokenSpec {
     if (!r.ok) throw new Error("unreachable: scope validated above");
     return r.value;
   });
-  return { ...decl, scopes, scopeTexts: scopes.map(scopeText) };
+  const { verify, alert, ...rest } = decl;
+  return {
+    ...rest,
+    ...(verify !== undefined ? { verify: verify as VerifySpec } : {}),
+    ...(alert !== undefined ? { alert: alert as AlertSpec } : {}),
+    scopes,
+    scopeTexts: scopes.map(scopeText),
+  };
 }
