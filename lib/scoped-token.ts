@@ -8,11 +8,13 @@
  */
 import * as pulumi from "@pulumi/pulumi";
 import { version as pulumiVersion } from "@pulumi/pulumi/version";
+import { declareAwsAlarm, hasAwsAlarm } from "./alarm";
 import { ledgerSettings } from "./audit/ledger-entry";
-import { loadBackendPackages } from "./backends/packages";
+import { awsPackage, loadBackendPackages } from "./backends/packages";
 import { issueGenerations, type Issued } from "./generations";
 import { MissingPeerError } from "./peer";
 import { sdkVersionProblem } from "./sdk-version";
+import { alarmInstant } from "./rotation/alarm";
 import { formatInstant, nowSeconds } from "./rotation/clock";
 import { jitteredAnchor, liveSet, type LiveSet } from "./rotation/schedule";
 import type { Finding } from "./rules/catalog";
@@ -25,6 +27,7 @@ import { argumentIssues, declarationOf } from "./schema/args";
 import type { Issue } from "./schema/errors";
 import { PolicyFileError, type Policy } from "./schema/policy-file";
 import { loadPolicy } from "./schema/policy-source";
+import { parseDuration } from "./schema/duration";
 import { toSummary } from "./schema/summary";
 import type { TokenSpec } from "./schema/token";
 import type { Settings } from "./settings";
@@ -83,6 +86,10 @@ export class ScopedToken extends pulumi.ComponentResource {
   public readonly secretArn: pulumi.Output<string | undefined>;
   /** aws-secret: ARN of the managed IAM policy granting the declared scopes; attach it to consumers. */
   public readonly accessPolicyArn: pulumi.Output<string | undefined>;
+  /** RFC 3339: when the rotation alarm fires if rotation stops (`expiresAt - alert.before`); undefined without `alert`. */
+  public readonly alarmAt: pulumi.Output<string | undefined>;
+  /** The SNS topic the AWS alarm publishes to (declared or created); undefined without an AWS alarm. */
+  public readonly alarmTopicArn: pulumi.Output<string | undefined>;
 
   public static override isInstance(obj: unknown): obj is ScopedToken {
     return (
@@ -117,6 +124,7 @@ export class ScopedToken extends pulumi.ComponentResource {
       plan &&
       issueGenerations(this, { name, args, ...plan, ledger: ledgerSettings(settings.ledger) });
     const none = pulumi.output(undefined);
+    const alarm = plan && alarmOf(this, name, args, plan, checked.findings);
 
     this.scopes = pulumi.output([...checked.scopeTexts]);
     this.value = issued ? pulumi.secret(issued.current.value) : pulumi.secret(none);
@@ -129,6 +137,8 @@ export class ScopedToken extends pulumi.ComponentResource {
     this.generation = pulumi.output(plan?.live.current.n);
     this.expiresAt = pulumi.output(plan && formatInstant(plan.live.current.expiresAt));
     this.rotatesAt = pulumi.output(plan && formatInstant(plan.live.current.rotatesAt));
+    this.alarmAt = pulumi.output(alarm?.at);
+    this.alarmTopicArn = alarm?.topicArn ?? none;
     this.registerOutputs({
       value: this.value,
       tokenId: this.tokenId,
@@ -139,6 +149,8 @@ export class ScopedToken extends pulumi.ComponentResource {
       generation: this.generation,
       expiresAt: this.expiresAt,
       rotatesAt: this.rotatesAt,
+      alarmAt: this.alarmAt,
+      alarmTopicArn: this.alarmTopicArn,
       scopes: this.scopes,
       previous: this.previous,
     });
@@ -165,6 +177,7 @@ function check(name: string, args: ScopedTokenArgs, settings: Settings): Checked
   if (spec) {
     try {
       loadBackendPackages(spec.backend);
+      if (hasAwsAlarm(args)) awsPackage(); // the schedule and topic of `alert`
     } catch (e) {
       // Not a policy matter: the program cannot run here until the package is installed.
       if (e instanceof MissingPeerError)
@@ -242,6 +255,23 @@ function planOf(name: string, spec: TokenSpec, settings: Settings) {
     jitteredAnchor(`${pulumi.getProject()}/${pulumi.getStack()}/${name}`, lifetime.every);
   const live = liveSet({ ...lifetime, anchor }, nowSeconds(settings.now));
   return { spec, lifetime, live };
+}
+
+/** The alarm instant, and the AWS schedule where the token has one; none while `alert` is refused. */
+function alarmOf(
+  parent: pulumi.ComponentResource,
+  name: string,
+  args: ScopedTokenArgs,
+  plan: NonNullable<Checked["plan"]>,
+  findings: readonly Finding[],
+): { at: string; topicArn?: pulumi.Output<string> } | undefined {
+  const before = plan.spec.alert?.before;
+  if (before === undefined || findings.some((f) => f.rule === "token-alert-timing"))
+    return undefined;
+  const at = formatInstant(alarmInstant(plan.live.current.expiresAt, parseDuration(before)));
+  if (!hasAwsAlarm(args)) return { at };
+  const ctx = { name, spec: plan.spec, lifetime: plan.lifetime, childOpts: { parent } };
+  return { at, ...declareAwsAlarm({ ...ctx, args, current: plan.live.current }) };
 }
 
 /** Scopes as reported to the engine: canonical strings, or aws statements with references marked. */

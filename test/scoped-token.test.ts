@@ -4,6 +4,7 @@ import { ScopedToken, SCOPED_TOKEN_TYPE, type ScopedTokenArgs } from "../lib";
 import { tokenHash } from "../lib/token-hash";
 import { fingerprintOf } from "../lib/audit/fingerprint";
 import { LEDGER_ENTRY_TYPE } from "../lib/audit/ledger-entry";
+import { VERIFICATION_TYPE } from "../lib/verify/verification";
 import {
   children,
   fakePasswordFor,
@@ -55,6 +56,7 @@ describe("ScopedToken", () => {
         [
           ["vault:index/policy:Policy", "ci-policy"],
           ["vault:index/token:Token", "ci-g0"],
+          [VERIFICATION_TYPE, "ci-verify-g0"],
         ],
       );
       assert.deepEqual(kids[0].inputs, {
@@ -223,9 +225,15 @@ describe("ScopedToken", () => {
           reset({ now });
           const token = await build("r", backend === "vault" ? vaultArgs() : randomArgs());
           const generations = children()
-            .filter((r) => /-g\d+$/.test(r.name))
+            .filter((r) => /^r-g\d+$/.test(r.name))
             .map((r) => r.name);
           assert.deepEqual(generations, live);
+          // Each live vault generation has its canary; random has none unless verify names a URL.
+          const probes = children().filter((r) => r.type === VERIFICATION_TYPE);
+          assert.deepEqual(
+            probes.map((r) => r.name),
+            backend === "vault" ? live.map((g) => g.replace("-g", "-verify-g")) : [],
+          );
           const current = Number(live[live.length - 1].split("-g")[1]);
           assert.equal(await promiseOf(token.generation), current);
           const previous = await promiseOf(token.previous);

@@ -59,6 +59,29 @@ new ScopedToken("misspelt", {
   purpose,
 } as unknown as ScopedTokenArgs);
 
+// token-alert-timing: an alarm 7d before expiry, but ttl - every is 1d: it would fire before every
+// scheduled rotation (expiresAt - 7d is 6 days before rotatesAt).
+new ScopedToken("alarm-too-early", {
+  backend: "random",
+  scopes: ["orders:read"],
+  ttl: "31d",
+  rotation: { every: "30d", overlap: "1d" },
+  alert: { before: "7d" },
+  owner,
+  purpose,
+});
+
+// token-verified (advisory): the canary probe turned off.
+new ScopedToken("unverified", {
+  backend: "vault",
+  scopes: ["secret/data/ci/*:read"],
+  ttl: "31d",
+  rotation: { every: "30d", overlap: "1d" },
+  verify: false,
+  owner,
+  purpose,
+});
+
 // token-ownership (advisory): nobody answers for it.
 new ScopedToken("orphaned-owner", {
   backend: "random",

@@ -110,6 +110,13 @@ export async function tryVault(
   token: string,
   timeoutMs: number,
 ): Promise<TryResult> {
+  if (req.address === "") {
+    return {
+      ok: false,
+      answer:
+        "no Vault address to probe: set verify.address, config vault:address or VAULT_ADDR (as the vault provider gets it)",
+    };
+  }
   const base = req.address.replace(/\/+$/, "");
   const url = `${base}/v1/${req.path.replace(/^\/+/, "")}${req.capability === "list" ? "?list=true" : ""}`;
   const headers: Record<string, string> = { "X-Vault-Token": token };

@@ -5,6 +5,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { ScopedToken, awsScopes, type ScopedTokenArgs } from "../../lib";
 import { keySlot, liveSet } from "../../lib/rotation/schedule";
 import { children, promiseOf, registrations, reset } from "../helpers/mocks";
+import { VERIFICATION_TYPE } from "../../lib/verify/verification";
 
 const ANCHOR = "2026-01-01T00:00:00Z";
 const BUCKET = "arn:aws:s3:::acme-reports";
@@ -50,9 +51,10 @@ describe("backends/aws", () => {
           ["aws:iam/user:User", "svc-user"],
           ["aws:iam/userPolicy:UserPolicy", "svc-policy"],
           ["aws:iam/accessKey:AccessKey", "svc-key0"],
+          [VERIFICATION_TYPE, "svc-verify-g0"],
         ],
       );
-      const [user, policy, key] = children();
+      const [user, policy, key, probe] = children();
       assert.deepEqual(user.inputs, {
         name: "tg-unit-svc",
         path: "/tokenguard/tgtest/",
@@ -78,6 +80,14 @@ describe("backends/aws", () => {
         ],
       });
       assert.deepEqual(key.inputs, { user: "tg-unit-svc" });
+      // The canary: sts:GetCallerIdentity with the new key must answer as this user.
+      assert.deepEqual(probe.inputs.request, {
+        kind: "aws-iam",
+        accessKeyId: await promiseOf(token.tokenId),
+        userArn: "arn:aws:iam::123456789012:user/tokenguard/tgtest/tg-unit-svc",
+        region: process.env.AWS_REGION ?? process.env.AWS_DEFAULT_REGION ?? "us-east-1",
+      });
+      assert.equal(probe.inputs.plan.attempts, 8);
       assert.match(String(await promiseOf(token.tokenId)), /^AKIAFAKE/);
       assert.equal(
         await promiseOf(token.userArn),

@@ -121,6 +121,7 @@ describe("policy pack over gRPC (run-policy-pack, as the engine starts it)", fun
         'token-least-privilege [mandatory]: scopes[0]: "sudo" opens root-protected paths; tokenguard never grants it',
         'token-least-privilege [mandatory]: scopes[0]: path "sys/*" reaches "sys/*", which no token may reach; narrow the path',
         'token-ownership [advisory]: owner is missing: name who answers for this token, e.g. owner: "team-platform"',
+        "token-verified [advisory]: no declared scope grants read or list, so the probe has no request to make without side effects: new credentials go unverified; add a read or list scope, or declare verify: false to say so",
       ],
     );
   });

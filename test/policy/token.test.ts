@@ -41,6 +41,8 @@ describe("policy pack: token-* rules on a ScopedToken summary", () => {
         ["token-least-privilege", "mandatory", "critical"],
         ["token-arguments-valid", "mandatory", "high"],
         ["token-ownership", "advisory", "low"],
+        ["token-alert-timing", "mandatory", "medium"],
+        ["token-verified", "advisory", "low"],
       ],
     );
     for (const p of tokenPolicies) {

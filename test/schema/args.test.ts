@@ -46,7 +46,10 @@ describe("schema/args: everything but the declaration, strictly", () => {
       "rotaton: unknown field; did you mean rotation?",
     ]);
     assert.deepEqual(lines({ ...base, ownr: "x" }), ["ownr: unknown field; did you mean owner?"]);
-    assert.deepEqual(lines({ ...base, alert: {} }), ["alert: unknown field"]);
+    assert.deepEqual(lines({ ...base, alarm: {} }), ["alarm: unknown field; did you mean alert?"]);
+    assert.deepEqual(lines({ ...base, verfy: false }), [
+      "verfy: unknown field; did you mean verify?",
+    ]);
     assert.deepEqual(lines({ ...base, vault: { orphn: true } }), [
       "vault.orphn: unknown field; did you mean orphan?",
     ]);
