@@ -87,7 +87,7 @@ describe("backends/aws", () => {
         userArn: "arn:aws:iam::123456789012:user/tokenguard/tgtest/tg-unit-svc",
         region: process.env.AWS_REGION ?? process.env.AWS_DEFAULT_REGION ?? "us-east-1",
       });
-      assert.equal(probe.inputs.plan.attempts, 8);
+      assert.equal((probe.inputs.plan as { attempts: number }).attempts, 8);
       assert.match(String(await promiseOf(token.tokenId)), /^AKIAFAKE/);
       assert.equal(
         await promiseOf(token.userArn),
