@@ -3,10 +3,12 @@ import { execFile } from "node:child_process";
 import { promisify } from "node:util";
 import type { Command } from "commander";
 import pc from "picocolors";
+import { dueReport, formatDue } from "../report/due";
 import { buildInventory } from "../report/inventory";
 import { formatTable } from "../report/format";
 import { nowSeconds } from "../rotation/clock";
 import { parseStackExport, StackExportError } from "../scan/state";
+import { parseDuration } from "../schema/duration";
 import { POLICY_FILE_NAME, PolicyFileError, type Policy } from "../schema/policy-file";
 import { loadPolicy } from "../schema/policy-source";
 import { CliError, EXIT, printJson } from "./common";
@@ -18,6 +20,7 @@ interface ReportFlags {
   policy?: string;
   now?: string;
   format?: "table" | "json";
+  due?: number;
 }
 
 /**
@@ -60,6 +63,14 @@ export async function exportCurrentStack(stack: string | undefined, cwd?: string
   }
 }
 
+function parseDue(value: string): number {
+  try {
+    return parseDuration(value);
+  } catch (e) {
+    throw new CliError(`--due ${(e as Error).message}`);
+  }
+}
+
 function parseReportFormat(value: string): "table" | "json" {
   if (value !== "table" && value !== "json") {
     throw new CliError(`--format must be table or json (got "${value}")`);
@@ -84,6 +95,11 @@ export function registerReport(program: Command): void {
     )
     .option("--now <time>", "RFC 3339 instant to judge at (default: the system clock)")
     .option(
+      "--due <duration>",
+      "list only tokens overdue for rotation or within their alarm window of expiry (their alert.before, else this duration); exit 1 when any is",
+      parseDue,
+    )
+    .option(
       "--format <format>",
       "table or json (default: table on a terminal, json otherwise)",
       parseReportFormat,
@@ -103,13 +119,22 @@ export function registerReport(program: Command): void {
           ? readInput(flags.stackExport)
           : await exportCurrentStack(flags.stack);
       let inventory;
+      let exp;
       try {
-        inventory = buildInventory(parseStackExport(text, source), { policy, now });
+        exp = parseStackExport(text, source);
+        inventory = buildInventory(exp, { policy, now });
       } catch (e) {
         if (e instanceof StackExportError) throw new CliError(e.message);
         throw e;
       }
       const format = flags.format ?? (process.stdout.isTTY ? "table" : "json");
+      if (flags.due !== undefined) {
+        const report = dueReport(inventory, exp, now, flags.due);
+        if (format === "json") printJson(report);
+        else process.stdout.write(formatDue(report));
+        process.exitCode = report.due.length > 0 ? EXIT.findings : EXIT.ok;
+        return;
+      }
       if (format === "json") printJson(inventory);
       else
         process.stdout.write(

@@ -198,9 +198,12 @@ export async function tryAwsIam(
       answer: `answered as ${out.Arn ?? "no identity"}, not the token's user ${req.userArn}`,
     };
   } catch (e) {
-    const err = e as { name?: string; message?: string };
-    const network = !("$metadata" in (e as object)) || err.name === "TimeoutError";
-    const answer = network ? networkFailure(e, timeoutMs) : `${err.name}: ${err.message}`;
+    const err = e as { name?: string; message?: string; code?: string };
+    const network =
+      err.name === "TimeoutError" || err.name === "AbortError" || /^E[A-Z]+$/.test(err.code ?? "");
+    const answer = network
+      ? networkFailure({ name: err.name, message: err.message, cause: { code: err.code } }, timeoutMs)
+      : `${err.name}: ${err.message}`;
     return { ok: false, answer: scrub(answer, secretAccessKey) };
   } finally {
     client.destroy();
