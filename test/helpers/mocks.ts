@@ -64,6 +64,12 @@ export async function installMocks(): Promise<void> {
           case "aws:secretsmanager/secretVersion:SecretVersion":
             state.versionId = `version-${args.name}`;
             break;
+          case "aws:sns/topic:Topic":
+            state.arn = `arn:aws:sns:us-east-1:123456789012:${args.name}`;
+            break;
+          case "aws:iam/role:Role":
+            state.arn = `arn:aws:iam::123456789012:role/${args.name}`;
+            break;
           case "aws:iam/policy:Policy":
             state.arn = `arn:aws:iam::123456789012:policy/${args.name}`;
             break;
