@@ -3,7 +3,7 @@
  * -dev): the issued token can do exactly its declared capabilities on its paths; lookup shows the
  * declared ttl, explicit max and non-renewable; rotation issues generation n+1 while n still works
  * inside the overlap, then revokes n; destroy revokes every generation. The ledger records each
- * step and verifies. Failing ups (Vault unreachable, ledger unwritable) leave state consistent: the
+ * step (each generation's canary probe passing as `verified`) and verifies. Failing ups (Vault unreachable, ledger unwritable) leave state consistent: the
  * next up converges and no token stays valid in Vault that the state does not know.
  */
 import { strict as assert } from "node:assert";
@@ -263,10 +263,17 @@ describe("e2e: a Vault token through up, rotation and destroy (examples/vault-ci
     const mine = records.filter((r) => r.token === "ci-deploy");
     assert.deepEqual(
       mine.map((r) => `${r.event} g${r.generation}`),
-      ["issued g30", "rotated-in g31", "retired g30", "revoked g31"],
+      [
+        "issued g30",
+        "verified g30",
+        "rotated-in g31",
+        "verified g31",
+        "retired g30",
+        "revoked g31",
+      ],
     );
     assert.equal(mine[0].fingerprint, fingerprintOf(ledgerKey, g0.token));
-    assert.equal(mine[1].fingerprint, fingerprintOf(ledgerKey, g1.token));
+    assert.equal(mine[2].fingerprint, fingerprintOf(ledgerKey, g1.token));
     const verify = await tokenguard(["audit", "verify", file]);
     assert.equal(verify.code, 0, verify.stderr);
   });

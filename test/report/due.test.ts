@@ -73,7 +73,7 @@ describe("report --due: tokens whose rotation stopped", () => {
   });
 
   it("the CLI exits 1 listing due tokens, 0 when none is, 2 on a bad --due", async () => {
-    const t = tempDir();
+    const t = tempDir("tg-due-");
     try {
       const file = path.join(t.dir, "state.json");
       writeFileSync(file, JSON.stringify(stackExport(orders({ before: "12h" }))));
