@@ -1,8 +1,9 @@
 /**
  * `tokenguard report --due <window>`: the dead-man's switch every stack has. A token is due when its
  * rotation is overdue (rotatesAt has passed: the scheduled `pulumi up` did not run or failed) or its
- * credential expires within its alarm window: the token's own `alert.before` when it declares one
- * (the rules keep that after rotatesAt, so a healthy token is never due), else the window given.
+ * credential expires within its alarm window: the token's own `alert.before` when it declares one,
+ * else the window given, capped below ttl - rotation.every — either way the window opens only after
+ * rotatesAt, so a healthy token is never due. A raw token is due within the window given.
  * Pure over the inventory, the export and the clock.
  */
 import { formatInstant, parseInstant } from "../rotation/clock";
@@ -10,6 +11,7 @@ import { formatDuration, parseDuration } from "../schema/duration";
 import type { StackExport } from "../scan/state";
 import { SCOPED_TOKEN_TYPE } from "../rules/ownership";
 import type { Inventory, InventoryEntry } from "./inventory";
+import { releasedGenerations } from "./released";
 
 export interface DueToken {
   readonly urn: string;
@@ -21,7 +23,7 @@ export interface DueToken {
   readonly nextRotation?: string;
   /** The window judged against: the token's `alert.before`, or `--due`. */
   readonly window: string;
-  readonly windowFrom: "alert.before" | "--due";
+  readonly windowFrom: WindowFrom;
   /** Why it is due, one sentence each. */
   readonly reasons: readonly string[];
 }
@@ -43,17 +45,35 @@ const seconds = (text: string | undefined): number | undefined => {
   }
 };
 
-/** Each ScopedToken's declared `alert.before` in seconds, by URN (unparseable ones left out). */
-function alertWindows(exp: StackExport): Map<string, number> {
-  const out = new Map<string, number>();
+type WindowFrom = "alert.before" | "--due" | "ttl - rotation.every";
+
+const durationOf = (v: unknown): number | undefined => {
+  if (typeof v !== "string") return undefined;
+  try {
+    return parseDuration(v);
+  } catch {
+    return undefined; // a malformed field is the policy's finding, not a window
+  }
+};
+
+/**
+ * Each ScopedToken's alarm window, by URN: its `alert.before`; else `window`, capped below
+ * ttl - rotation.every so that a healthy token (rotated at rotatesAt) is never listed.
+ */
+function tokenWindows(
+  exp: StackExport,
+  window: number,
+): Map<string, { s: number; from: WindowFrom }> {
+  const out = new Map<string, { s: number; from: WindowFrom }>();
   for (const r of exp.resources) {
-    const before = (r.inputs?.alert as { before?: unknown } | undefined)?.before;
-    if (r.type !== SCOPED_TOKEN_TYPE || typeof before !== "string") continue;
-    try {
-      out.set(r.urn, parseDuration(before));
-    } catch {
-      // a malformed alert is the policy's finding, not a window
-    }
+    if (r.type !== SCOPED_TOKEN_TYPE) continue;
+    const inputs = r.inputs ?? {};
+    const before = durationOf((inputs.alert as { before?: unknown } | undefined)?.before);
+    const ttl = durationOf(inputs.ttl);
+    const every = durationOf((inputs.rotation as { every?: unknown } | undefined)?.every) ?? ttl;
+    if (before !== undefined) out.set(r.urn, { s: before, from: "alert.before" });
+    else if (ttl !== undefined && every !== undefined && ttl - every < window)
+      out.set(r.urn, { s: Math.max(0, ttl - every), from: "ttl - rotation.every" });
   }
   return out;
 }
@@ -88,13 +108,23 @@ export function dueReport(
   now: number,
   window: number,
 ): DueReport {
-  const own = alertWindows(exp);
+  const own = tokenWindows(exp, window);
+  const held = releasedGenerations(exp);
   const due: DueToken[] = [];
-  for (const t of inventory.tokens) {
-    const before = own.get(t.urn);
-    const w = before ?? window;
+  for (const listed of inventory.tokens) {
+    const r = held.get(listed.urn);
+    // A summary ahead of the newest verified generation: judge the generation in use.
+    const t = r
+      ? { ...listed, generation: r.generation, nextRotation: r.rotatesAt, expires: r.expiresAt }
+      : listed;
+    const w = own.get(t.urn)?.s ?? window;
     const reasons = dueReasons(t, now, w);
     if (reasons.length === 0) continue;
+    if (r) {
+      reasons.push(
+        `generation ${r.claimed} was issued but never passed its probe; generation ${r.generation} is the one in use`,
+      );
+    }
     due.push({
       urn: t.urn,
       name: t.name,
@@ -104,7 +134,7 @@ export function dueReport(
       ...(t.expires ? { expires: t.expires } : {}),
       ...(t.nextRotation ? { nextRotation: t.nextRotation } : {}),
       window: formatDuration(w),
-      windowFrom: before !== undefined ? "alert.before" : "--due",
+      windowFrom: own.get(t.urn)?.from ?? "--due",
       reasons,
     });
   }

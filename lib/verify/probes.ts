@@ -202,7 +202,10 @@ export async function tryAwsIam(
     const network =
       err.name === "TimeoutError" || err.name === "AbortError" || /^E[A-Z]+$/.test(err.code ?? "");
     const answer = network
-      ? networkFailure({ name: err.name, message: err.message, cause: { code: err.code } }, timeoutMs)
+      ? networkFailure(
+          { name: err.name, message: err.message, cause: { code: err.code } },
+          timeoutMs,
+        )
       : `${err.name}: ${err.message}`;
     return { ok: false, answer: scrub(answer, secretAccessKey) };
   } finally {

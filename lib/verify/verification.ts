@@ -14,8 +14,7 @@ import type { ProbePlan } from "../rotation/backoff";
 import type { ProbeRequest } from "./probes";
 import { verificationProvider, type VerificationInputs } from "./provider";
 
-/** The verification's Pulumi type token. */
-export const VERIFICATION_TYPE = "pulumi-nodejs:dynamic/tokenguard:Verification";
+export { VERIFICATION_TYPE } from "./verification-type";
 
 export interface VerificationArgs {
   readonly token: string;

@@ -149,6 +149,11 @@ describe("e2e: the user probe of a random token, and report --due when rotation 
       ["orders-api"],
     );
     assert.match(due.report.due[0].reasons[0], /^rotation overdue since /);
+    assert.equal(due.report.due[0].generation, 5, "judged on the generation in use");
+    assert.match(
+      due.report.due[0].reasons.at(-1),
+      /^generation 6 was issued but never passed its probe; generation 5 is the one in use$/,
+    );
     assert.equal(due.report.due[0].windowFrom, "alert.before");
   });
 

@@ -5,7 +5,8 @@
  */
 import { strict as assert } from "node:assert";
 import { generateKeyPairSync } from "node:crypto";
-import { readFileSync } from "node:fs";
+import { existsSync, readFileSync } from "node:fs";
+import { mkdir, writeFile } from "node:fs/promises";
 import * as path from "node:path";
 import type * as Sarif from "sarif";
 import { parse } from "yaml";
@@ -34,6 +35,43 @@ const token = (name: string, scope: string) => `new ScopedToken(${JSON.stringify
 const program = (...tokens: string[]) =>
   `import { ScopedToken } from "tokenguard";\n\n${tokens.join("\n")}`;
 
+/**
+ * The GitHub CLI as the runner has it, standing in for the issues API: every call is logged (one
+ * line each), `issue create` opens issue 7, `issue close` closes it, `issue list` prints the open
+ * one's number, `--body-file` contents are kept for the test to read.
+ */
+async function fakeGh(dir: string) {
+  const bin = path.join(dir, ".fake-gh");
+  const log = path.join(bin, "calls.log");
+  await mkdir(bin, { recursive: true });
+  const script = `#!/usr/bin/env bash
+set -eo pipefail
+echo "$*" >> "${log}"
+state="${bin}/open"
+for ((i = 1; i <= $#; i++)); do
+  if [ "\${!i}" = "--body-file" ]; then j=$((i + 1)); cp "\${!j}" "${bin}/body.md"; fi
+done
+case "$1 $2" in
+  "issue list") if [ -f "$state" ]; then cat "$state"; fi ;;
+  "issue create") echo 7 > "$state"; echo "https://github.example/acme/infra/issues/7" ;;
+  "issue close") rm -f "$state" ;;
+esac
+`;
+  await writeFile(path.join(bin, "gh"), script, { mode: 0o755 });
+  const read = (f: string) => (existsSync(f) ? readFileSync(f, "utf8") : "");
+  let seen = 0;
+  return {
+    bin,
+    calls: () => {
+      const all = read(log).split("\n").filter(Boolean);
+      const fresh = all.slice(seen);
+      seen = all.length;
+      return fresh;
+    },
+    body: () => read(path.join(bin, "body.md")),
+  };
+}
+
 describe("examples/ci: each workflow and hook, unchanged, in a user's repository", function () {
   this.timeout(1_800_000);
   let project: FreshProject;
@@ -42,6 +80,8 @@ describe("examples/ci: each workflow and hook, unchanged, in a user's repository
   let vault: DevVault | undefined;
   /** What a runner's env and secrets would hold, for a local backend. */
   let env: NodeJS.ProcessEnv;
+  /** A stand-in `gh` CLI: logs each call, keeps one issue (number 7) open or closed. */
+  let gh: { bin: string; calls: () => string[]; body: () => string };
 
   before(async () => {
     project = await freshProject({
@@ -59,6 +99,7 @@ describe("examples/ci: each workflow and hook, unchanged, in a user's repository
     await project.sh(
       "git init -q && git add -A && git -c user.name=t -c user.email=t@e commit -qm init",
     );
+    gh = await fakeGh(project.dir);
     // "prod", as the workflows name it: each test stack has a backend of its own.
     stack = await newStack(path.join(project.dir, "infra"), { bin: engineBin(), name: "prod" });
     env = {
@@ -118,18 +159,61 @@ describe("examples/ci: each workflow and hook, unchanged, in a user's repository
     await project.write({ "infra/index.ts": program(token("orders-api", "orders:read")) });
   });
 
-  it("rotate.yml: exports, checks, runs pulumi up and finds nothing overdue", async () => {
+  /** rotate.yml as the runner runs it, with `gh` standing in for GitHub's issues API. */
+  const rotate = async () => {
     const r = await runJob(path.join(CI, "rotate.yml"), "rotate", {
       cwd: project.dir,
-      expressions: expressions(),
+      expressions: expressions({ "github.token": "gh-test-token" }),
       // The workflow's STACK is an organisation's ("my-org/prod"); a local backend's is "prod".
-      env: { ...env, STACK: "prod" },
+      env: { ...env, STACK: "prod", PATH: `${gh.bin}${path.delimiter}${env.PATH}` },
       skip: (s) => s.run === "npm ci",
     });
+    return { ...r, gh: gh.calls() };
+  };
+
+  it("rotate.yml: exports, checks, runs pulumi up and finds nothing overdue (no issue)", async () => {
+    const r = await rotate();
     assert.equal(r.failed, undefined, JSON.stringify(r.failed));
     assert.ok(r.steps.some((s) => /pulumi up/.test(s.step) && s.code === 0));
     const inventory = JSON.parse(readFileSync(path.join(project.dir, "inventory.json"), "utf8"));
     assert.equal(inventory.tokens.length, 1);
+    assert.deepEqual(
+      r.gh.filter((c) => !c.startsWith("issue list")),
+      [],
+      "no issue opened",
+    );
+  });
+
+  it("rotate.yml: when rotation stops, the dead-man's switch opens an issue, updates it, closes it once healthy", async () => {
+    // Rotation "stops": the stack's clock is held 40 days back, so every up leaves the token that
+    // was due long ago in place — as a scheduled up that keeps failing would.
+    const past = new Date(Date.now() - 40 * 86400_000).toISOString().replace(/\.\d+Z$/, "Z");
+    await stack.setConfig("tokenguard:now", past);
+    try {
+      const first = await rotate();
+      assert.match(first.failed?.step ?? "", /overdue|dead-man/);
+      const create = first.gh.find((c) => c.startsWith("issue create"));
+      assert.ok(create, first.gh.join("\n"));
+      assert.match(create, /--title tokenguard: rotation stopped in prod/);
+      assert.match(
+        gh.body(),
+        /\*\*orders-api\*\* \(random, owner team-orders\): rotation overdue since/,
+      );
+      const again = await rotate();
+      assert.ok(
+        again.gh.some((c) => c.startsWith("issue comment 7")),
+        again.gh.join("\n"),
+      );
+      assert.ok(!again.gh.some((c) => c.startsWith("issue create")), "the open issue is updated");
+    } finally {
+      await stack.pulumi(["config", "rm", "tokenguard:now"]);
+    }
+    const healthy = await rotate();
+    assert.equal(healthy.failed, undefined, JSON.stringify(healthy.failed));
+    assert.ok(
+      healthy.gh.some((c) => c.startsWith("issue close 7")),
+      healthy.gh.join("\n"),
+    );
   });
 
   it("scan.yml: the source scan is clean (node_modules skipped) and the state scan and report pass", async () => {

@@ -17,6 +17,7 @@ interface Step {
   readonly run?: string;
   readonly uses?: string;
   readonly if?: string;
+  readonly env?: Record<string, string>;
 }
 
 interface Job {
@@ -84,6 +85,9 @@ export async function runJob(
       if (failed && !always) continue;
       const outputFile = path.join(scratch, `output-${i}`);
       await fs.promises.writeFile(outputFile, "");
+      const stepEnv = Object.fromEntries(
+        Object.entries(step.env ?? {}).map(([k, v]) => [k, expand(String(v))]),
+      );
       const result = await run(
         "bash",
         ["--noprofile", "--norc", "-eo", "pipefail", "-c", expand(step.run)],
@@ -92,6 +96,7 @@ export async function runJob(
           env: {
             ...process.env,
             ...env,
+            ...stepEnv,
             ...opts.env,
             GITHUB_OUTPUT: outputFile,
             GITHUB_STEP_SUMMARY: summaryFile,

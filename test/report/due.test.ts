@@ -12,7 +12,8 @@ import { parseInstant } from "../../lib/rotation/clock";
 import { parseStackExport } from "../../lib/scan/state";
 import { DEFAULT_POLICY } from "../../lib/schema/policy-file";
 import { runCli, tempDir } from "../scan/helpers";
-import { scopedToken, stackExport, type Resource } from "./exports";
+import { VERIFICATION_TYPE } from "../../lib/verify/verification-type";
+import { scopedToken, stackExport, urn, type Resource } from "./exports";
 
 const ANCHOR = "2026-01-01T00:00:00Z";
 const DAY = 86400;
@@ -65,11 +66,57 @@ describe("report --due: tokens whose rotation stopped", () => {
     assert.equal(gone.reasons[1], "expired at 2026-04-02T00:00:00Z");
   });
 
-  it("without alert, the --due window applies (say so: it may list a healthy token)", () => {
-    const [t] = due(orders(), "2026-03-28T00:00:00Z", 7 * DAY);
-    assert.deepEqual(t.reasons, ["expires at 2026-04-02T00:00:00Z, in 5d: within 7d"]);
-    assert.equal(t.windowFrom, "--due");
-    assert.deepEqual(due(orders(), "2026-03-28T00:00:00Z", 12 * 3600), []);
+  it("without alert, --due is capped below ttl - every: a healthy token is never listed", () => {
+    // 5 days before expiry, a week's --due would list it while rotation is still days away.
+    assert.deepEqual(due(orders(), "2026-03-28T00:00:00Z", 7 * DAY), []);
+    assert.deepEqual(due(orders(), "2026-03-31T23:59:59Z", 7 * DAY), []);
+    const [t] = due(orders(), "2026-04-01T06:00:00Z", 7 * DAY);
+    assert.deepEqual(t.reasons.slice(1), ["expires at 2026-04-02T00:00:00Z, in 18h: within 1d"]);
+    assert.equal(t.windowFrom, "ttl - rotation.every");
+    // A window already shorter than ttl - every is the one used.
+    const [short] = due(orders(), "2026-04-01T18:00:00Z", 12 * 3600);
+    assert.equal(short.windowFrom, "--due");
+  });
+
+  it("judges the generation in use when the summary names one that never passed its probe", () => {
+    // A failed canary: the summary (written at registration) says generation 3, but only
+    // generation 2's verification is in the state.
+    const resources = scopedToken({
+      name: "orders-api",
+      backend: "random",
+      scopes: ["orders:read"],
+      ttl: "31d",
+      rotation: { every: "30d", overlap: "1d", anchor: ANCHOR },
+      owner: "team-orders",
+      generation: 3,
+      rotatesAt: "2026-05-01T00:00:00Z",
+      expiresAt: "2026-05-02T00:00:00Z",
+      children: [
+        { n: 2, created: "2026-03-02T00:05:00Z" },
+        { n: 3, created: "2026-04-02T00:05:00Z" },
+      ],
+    });
+    const verification = (n: number): Resource => ({
+      urn: urn(VERIFICATION_TYPE, `orders-api-verify-g${n}`, ["tokenguard:index:ScopedToken"]),
+      custom: true,
+      id: `v${n}`,
+      type: VERIFICATION_TYPE,
+      parent: resources[0].urn,
+      inputs: {},
+      outputs: {},
+    });
+    const [t] = due([...resources, verification(2)], "2026-04-02T06:00:00Z");
+    assert.equal(t.generation, 2);
+    assert.deepEqual(t.reasons, [
+      "rotation overdue since 2026-04-01T00:00:00Z (1d6h ago): the scheduled pulumi up has not rotated it",
+      "expired at 2026-04-02T00:00:00Z",
+      "generation 3 was issued but never passed its probe; generation 2 is the one in use",
+    ]);
+    // Once generation 3 passed, the summary is the truth again.
+    assert.deepEqual(
+      due([...resources, verification(2), verification(3)], "2026-04-02T06:00:00Z"),
+      [],
+    );
   });
 
   it("the CLI exits 1 listing due tokens, 0 when none is, 2 on a bad --due", async () => {
