@@ -17,6 +17,10 @@ export type {
   RandomBackendArgs,
   AwsIamBackendArgs,
   AwsSecretBackendArgs,
+  AlertArgs,
+  ProbeArgs,
+  VaultVerifyArgs,
+  HttpVerifyArgs,
 } from "./scoped-token-args";
 export { awsScopes } from "./backends/aws-scopes";
 export type { AwsScopeInput } from "./backends/aws-scopes";

@@ -8,6 +8,11 @@ import ts from "typescript";
 
 const ROOT = path.resolve(__dirname, "..");
 export const SOURCE = path.join(ROOT, "lib/scoped-token-args.ts");
+/** The `verify` and `alert` types, documented with the rest. */
+export const CANARY_SOURCE = path.join(ROOT, "lib/scoped-token-canary-args.ts");
+
+/** Both sources as one text (a module's imports may stand anywhere at its top level). */
+const sources = () => `${readFileSync(SOURCE, "utf8")}\n${readFileSync(CANARY_SOURCE, "utf8")}`;
 export const TARGET = path.join(ROOT, "docs/arguments.md");
 
 /** The interfaces documented, in order, with the heading each gets and the field prefix users write. */
@@ -78,9 +83,7 @@ const code = (text: string) =>
   text.includes("`") ? `<code>${cell(text)}</code>` : `\`${text.replace(/\|/g, "\\|")}\``;
 
 /** The field names of each documented interface, by interface name. */
-export function interfaceFields(
-  sourceText: string = readFileSync(SOURCE, "utf8"),
-): Map<string, string[]> {
+export function interfaceFields(sourceText: string = sources()): Map<string, string[]> {
   const source = ts.createSourceFile(SOURCE, sourceText, ts.ScriptTarget.ES2022, true);
   return new Map(
     source.statements
@@ -90,7 +93,7 @@ export function interfaceFields(
 }
 
 /** The whole reference page, as text. */
-export function argumentsDoc(sourceText: string = readFileSync(SOURCE, "utf8")): string {
+export function argumentsDoc(sourceText: string = sources()): string {
   const source = ts.createSourceFile(SOURCE, sourceText, ts.ScriptTarget.ES2022, true);
   const interfaces = new Map(
     source.statements.filter(ts.isInterfaceDeclaration).map((d) => [d.name.text, d]),

@@ -104,42 +104,45 @@ export function registerReport(program: Command): void {
       "table or json (default: table on a terminal, json otherwise)",
       parseReportFormat,
     )
-    .action(async (flags: ReportFlags) => {
-      const policy = reportPolicy(flags.policy);
-      let now: number;
-      try {
-        now = nowSeconds(flags.now);
-      } catch (e) {
-        throw new CliError(`--now: ${(e as Error).message}`);
-      }
-      const source =
-        flags.stackExport === "-" ? "<stdin>" : (flags.stackExport ?? "pulumi stack export");
-      const text =
-        flags.stackExport !== undefined
-          ? readInput(flags.stackExport)
-          : await exportCurrentStack(flags.stack);
-      let inventory;
-      let exp;
-      try {
-        exp = parseStackExport(text, source);
-        inventory = buildInventory(exp, { policy, now });
-      } catch (e) {
-        if (e instanceof StackExportError) throw new CliError(e.message);
-        throw e;
-      }
-      const format = flags.format ?? (process.stdout.isTTY ? "table" : "json");
-      if (flags.due !== undefined) {
-        const report = dueReport(inventory, exp, now, flags.due);
-        if (format === "json") printJson(report);
-        else process.stdout.write(formatDue(report));
-        process.exitCode = report.due.length > 0 ? EXIT.findings : EXIT.ok;
-        return;
-      }
-      if (format === "json") printJson(inventory);
-      else
-        process.stdout.write(
-          `${formatTable(inventory, pc.createColors(process.stdout.isTTY === true))}\n`,
-        );
-      process.exitCode = inventory.summary.flagged > 0 ? EXIT.findings : EXIT.ok;
-    });
+    .action(runReport);
+}
+
+/** The report's action: the inventory, or with --due the tokens that are due. */
+async function runReport(flags: ReportFlags): Promise<void> {
+  const policy = reportPolicy(flags.policy);
+  let now: number;
+  try {
+    now = nowSeconds(flags.now);
+  } catch (e) {
+    throw new CliError(`--now: ${(e as Error).message}`);
+  }
+  const source =
+    flags.stackExport === "-" ? "<stdin>" : (flags.stackExport ?? "pulumi stack export");
+  const text =
+    flags.stackExport !== undefined
+      ? readInput(flags.stackExport)
+      : await exportCurrentStack(flags.stack);
+  let inventory;
+  let exp;
+  try {
+    exp = parseStackExport(text, source);
+    inventory = buildInventory(exp, { policy, now });
+  } catch (e) {
+    if (e instanceof StackExportError) throw new CliError(e.message);
+    throw e;
+  }
+  const format = flags.format ?? (process.stdout.isTTY ? "table" : "json");
+  if (flags.due !== undefined) {
+    const report = dueReport(inventory, exp, now, flags.due);
+    if (format === "json") printJson(report);
+    else process.stdout.write(formatDue(report));
+    process.exitCode = report.due.length > 0 ? EXIT.findings : EXIT.ok;
+    return;
+  }
+  if (format === "json") printJson(inventory);
+  else
+    process.stdout.write(
+      `${formatTable(inventory, pc.createColors(process.stdout.isTTY === true))}\n`,
+    );
+  process.exitCode = inventory.summary.flagged > 0 ? EXIT.findings : EXIT.ok;
 }

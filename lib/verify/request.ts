@@ -48,6 +48,21 @@ function vaultSetup(spec: TokenSpec, args: ScopedTokenArgs, verify: VaultVerify)
   return (issued: IssuedGeneration) => ({ request, credential: issued.value });
 }
 
+/** sts:GetCallerIdentity with the generation's key, which must answer as the token's user. */
+function awsIamRequest(userArn: pulumi.Output<string>): ProbeSetup["request"] {
+  const region =
+    config("aws:region") ?? process.env.AWS_REGION ?? process.env.AWS_DEFAULT_REGION ?? "us-east-1";
+  return (issued) => ({
+    request: pulumi.all([issued.tokenId, userArn]).apply(([accessKeyId, arn]): ProbeRequest => ({
+      kind: "aws-iam",
+      accessKeyId,
+      userArn: arn,
+      region,
+    })),
+    credential: issued.value,
+  });
+}
+
 /**
  * The probe setup of a token, or undefined when it has none: `verify: false`, a random or
  * aws-secret token without `verify`, a Vault token with no readable or listable scope.
@@ -65,28 +80,7 @@ export function probeSetup(
     const request = vaultSetup(spec, args, { ...(spec.verify as VaultVerify), ...given });
     return request && { plan, request };
   }
-  if (spec.backend === "aws-iam") {
-    if (!userArn) return undefined;
-    const region =
-      config("aws:region") ??
-      process.env.AWS_REGION ??
-      process.env.AWS_DEFAULT_REGION ??
-      "us-east-1";
-    return {
-      plan,
-      request: (issued) => ({
-        request: pulumi
-          .all([issued.tokenId, userArn])
-          .apply(([accessKeyId, arn]): ProbeRequest => ({
-            kind: "aws-iam",
-            accessKeyId,
-            userArn: arn,
-            region,
-          })),
-        credential: issued.value,
-      }),
-    };
-  }
+  if (spec.backend === "aws-iam") return userArn && { plan, request: awsIamRequest(userArn) };
   if (!given?.url) return undefined;
   const http = spec.verify as HttpVerify;
   const expect = http.expectStatus;
