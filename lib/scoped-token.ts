@@ -270,7 +270,13 @@ function alarmOf(
     return undefined;
   const at = formatInstant(alarmInstant(plan.live.current.expiresAt, parseDuration(before)));
   if (!hasAwsAlarm(args)) return { at };
-  const ctx = { name, spec: plan.spec, lifetime: plan.lifetime, childOpts: { parent } };
+  const ctx = {
+    name,
+    spec: plan.spec,
+    lifetime: plan.lifetime,
+    policy: plan.policy,
+    childOpts: { parent },
+  };
   return { at, ...declareAwsAlarm({ ...ctx, args, current: plan.live.current }) };
 }
 
