@@ -15,6 +15,10 @@ const key = new ScopedToken("report-exporter", {
   rotation: { every: "60d", overlap: "1d" },
   owner: "team-data",
   purpose: "on-prem report exporter reads exports/ and announces completion",
+  // The canary (sts:GetCallerIdentity with each new key) is on by default. The dead-man's switch:
+  // an EventBridge schedule 12h before the key in use expires, which only a stalled rotation
+  // reaches; its SNS topic is created beside the key (output alarmTopic: subscribe to it).
+  alert: { before: "12h", runbook: "https://wiki.example.com/runbooks/token-rotation" },
 });
 
 /** The access key id (not secret). */
@@ -25,3 +29,6 @@ export const secretAccessKey = key.value;
 export const previousKey = key.previous;
 export const userArn = key.userArn;
 export const rotatesAt = key.rotatesAt;
+/** When the rotation alarm fires if rotation stops, and the topic it publishes to. */
+export const alarmAt = key.alarmAt;
+export const alarmTopic = key.alarmTopicArn;

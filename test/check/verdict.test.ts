@@ -4,6 +4,8 @@
  * only runs the program, rebuilds the engine's view and carries it to the pack over gRPC.
  */
 import { strict as assert } from "node:assert";
+import { atExpression } from "../../lib/rotation/alarm";
+import { parseInstant } from "../../lib/rotation/clock";
 import { readFileSync } from "node:fs";
 import * as path from "node:path";
 import { hasMandatory, runCheck, type CheckResult } from "../../lib/check/check";
@@ -111,6 +113,14 @@ describe("tokenguard check: the verdict equals the pack's, rule for rule", funct
     const result = await checkAndCompare(path.join(ROOT, "examples/aws-service-key"));
     assert.equal(hasMandatory(result), false);
     assert.ok(result.view.resources.some((r) => r.type === "aws:iam/accessKey:AccessKey"));
+    // The dead-man's switch, as the program declares it: one schedule at expiresAt - 12h.
+    const token = result.view.resources.find((r) => r.type === "tokenguard:index:ScopedToken");
+    const schedule = result.view.resources.find(
+      (r) => r.type === "aws:scheduler/schedule:Schedule",
+    );
+    const expiresAt = parseInstant(String(token?.props.expiresAt));
+    assert.equal(schedule?.props.scheduleExpression, atExpression(expiresAt - 12 * 3600));
+    assert.ok(result.view.resources.some((r) => r.type === "aws:sns/topic:Topic"));
   });
 
   it("examples/aws-service-key/consumer, given the producer it needs in a stack file", async () => {

@@ -107,6 +107,51 @@ const block = fc.oneof(
   ),
   junk,
 );
+/** `verify`: false, any backend's options (valid, out of range, of another backend), or junk. */
+const verify = fc.oneof(
+  fc.constant(false),
+  fc.record(
+    {
+      url: fc.oneof(
+        fc.constantFrom(
+          "https://svc.example.com/healthz",
+          "ftp://x",
+          "https://u:p@h/",
+          "not a url",
+        ),
+        junk,
+      ),
+      header: fc.oneof(fc.constantFrom("X-Api-Key", "Authorization", "bad header"), junk),
+      expectStatus: fc.oneof(fc.constantFrom(200, 204, 99, 600, [200, 401], []), junk),
+      path: fc.oneof(fc.constantFrom("secret/data/ci/app", "secret/data/*", "other/x"), junk),
+      capability: fc.oneof(fc.constantFrom("read", "list", "update", "sudo"), junk),
+      address: fc.oneof(fc.constantFrom("https://vault.example.com:8200", "vault"), junk),
+      attempts: fc.oneof(fc.integer({ min: -2, max: 25 }), junk),
+      backoff: duration,
+      timeout: duration,
+      extra: junk,
+    },
+    { requiredKeys: [] },
+  ),
+  junk,
+);
+/** `alert`: a before that fits or not (ttl 31d - every 30d = 1d), topics and roles, or junk. */
+const alert = fc.oneof(
+  fc.record(
+    {
+      before: fc.oneof(fc.constantFrom("12h", "1d", "7d", "0s", "soon"), duration),
+      topicArn: fc.oneof(
+        fc.constantFrom("arn:aws:sns:us-east-1:123456789012:alarms", "arn:aws:sqs:us-east-1:1:q"),
+        junk,
+      ),
+      roleArn: fc.oneof(fc.constantFrom("arn:aws:iam::123456789012:role/r", "role"), junk),
+      runbook: fc.oneof(fc.constantFrom("https://wiki.example.com/rb", "wiki"), junk),
+      extra: junk,
+    },
+    { requiredKeys: ["before"] },
+  ),
+  junk,
+);
 const common = {
   ttl: "31d",
   rotation: { every: "30d", overlap: "1d" },
@@ -137,7 +182,9 @@ const mutation = fc.oneof(
   fc.tuple(fc.constant("ttl"), duration),
   fc.tuple(fc.constant("rotation"), rotation),
   fc.tuple(fc.constantFrom("owner", "purpose"), fc.oneof(fc.constantFrom("team-a", ""), junk)),
-  fc.tuple(fc.constantFrom("policyFile", "rotaton", "alert"), junk),
+  fc.tuple(fc.constantFrom("policyFile", "rotaton", "alert", "verify"), junk),
+  fc.tuple(fc.constant("verify"), verify),
+  fc.tuple(fc.constant("alert"), alert),
   fc.tuple(fc.constantFrom("vault", "random", "aws"), block),
 );
 const args = fc

@@ -5,6 +5,7 @@
  * and a Vault token's `pulumi up` and `destroy` against a real Vault server — all from there.
  */
 import { strict as assert } from "node:assert";
+import { randomBytes } from "node:crypto";
 import { existsSync, readFileSync } from "node:fs";
 import * as path from "node:path";
 import type * as Sarif from "sarif";
@@ -240,13 +241,19 @@ describe("package: what users install, run from a fresh project", function () {
   it("pulumi up and destroy of a Vault token against a real Vault server, from the fresh project", async () => {
     const bin = engineBin();
     const vault = await startDevVault({ bin });
+    const ledgerKey = randomBytes(32).toString("hex");
     const stack = await newStack(path.join(project.dir, "vault"), {
       bin,
       env: vault.env,
-      secrets: [vault.token],
+      secrets: [vault.token, ledgerKey],
     });
+    const ledger = path.join(project.dir, "vault", "tokens.jsonl");
     try {
       await stack.setConfig("vault:skipChildToken", "true");
+      // The dynamic providers (the ledger entry, the canary) are serialized from the installed
+      // package and must load again in the engine's provider host.
+      await stack.setConfig("tokenguard:ledger", ledger);
+      await stack.setConfig("tokenguard:ledgerKey", ledgerKey, { secret: true });
       await stack.pulumi([
         "up",
         "--yes",
@@ -269,6 +276,11 @@ describe("package: what users install, run from a fresh project", function () {
       assert.equal(readOther.status, 403, "refused outside its scope");
       await stack.destroy();
       assert.notEqual((await lookup()).status, 200, "destroy revoked it");
+      const events = readFileSync(ledger, "utf8")
+        .trim()
+        .split("\n")
+        .map((l) => (JSON.parse(l) as { event: string }).event);
+      assert.deepEqual(events, ["issued", "verified", "revoked"]);
     } finally {
       await stack.cleanup();
       await vault.stop();
