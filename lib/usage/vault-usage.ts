@@ -8,6 +8,7 @@
 import { winningVaultPath } from "../rules/globs";
 import type { VaultScope } from "../schema/scopes";
 import { OPERATION_CAPABILITY, type AuditRequest } from "./vault-audit";
+import { PROBE_SEGMENT } from "../rules/canary";
 
 /** Distinct denied requests kept per token (the most recent ones). */
 export const DENIED_KEPT = 100;
@@ -64,6 +65,8 @@ export class VaultTokenUsage {
   add(req: AuditRequest, by: "accessor" | "policy"): void {
     if (req.time > this.window.end) return;
     this.matched[by]++;
+    // tokenguard's own canary probe (lib/rules/canary.ts) is not a use by the token's consumer.
+    if (req.path.includes(PROBE_SEGMENT)) return;
     const capability = OPERATION_CAPABILITY[req.operation];
     if (!req.allowed) {
       if (req.time >= this.window.start) this.deny(req);

@@ -128,4 +128,16 @@ describe("usage: narrowing a Vault declaration to what was used", () => {
       { numRuns: 400 },
     );
   });
+
+  it("does not count tokenguard's canary probe as a use of the scope it reads", () => {
+    const usage = new VaultTokenUsage(
+      { kind: "scopes", scopes: [{ path: "secret/data/orders/*", capabilities: ["read"] }] },
+      { start: 0, end: 100 },
+    );
+    const read = (path: string) =>
+      usage.add({ time: 50, path, operation: "read", policies: [], allowed: true }, "accessor");
+    read("secret/data/orders/tokenguard-probe");
+    read("secret/data/orders/db");
+    assert.deepEqual(vaultFindings(usage).proposed, ["secret/data/orders/db:read"]);
+  });
 });
