@@ -64,9 +64,9 @@ export class VaultTokenUsage {
   /** Adds one request made with the token. */
   add(req: AuditRequest, by: "accessor" | "policy"): void {
     if (req.time > this.window.end) return;
-    this.matched[by]++;
-    // tokenguard's own canary probe (lib/rules/canary.ts) is not a use by the token's consumer.
+    // tokenguard's own canary probe (lib/rules/canary.ts) is not a request of the token's consumer.
     if (req.path.includes(PROBE_SEGMENT)) return;
+    this.matched[by]++;
     const capability = OPERATION_CAPABILITY[req.operation];
     if (!req.allowed) {
       if (req.time >= this.window.start) this.deny(req);
