@@ -4,7 +4,7 @@
  * project in infra/, the real engine on a local backend.
  */
 import { strict as assert } from "node:assert";
-import { generateKeyPairSync } from "node:crypto";
+import { generateKeyPairSync, randomBytes } from "node:crypto";
 import { existsSync, readFileSync } from "node:fs";
 import { mkdir, writeFile } from "node:fs/promises";
 import * as path from "node:path";
@@ -23,6 +23,7 @@ import {
 import { runJob } from "./workflows";
 
 const CI = path.join(REPO, "examples/ci");
+const FINGERPRINT_KEY = randomBytes(32).toString("hex");
 const token = (name: string, scope: string) => `new ScopedToken(${JSON.stringify(name)}, {
   backend: "random",
   scopes: [${JSON.stringify(scope)}],
@@ -121,6 +122,8 @@ describe("examples/ci: each workflow and hook, unchanged, in a user's repository
     "secrets.PULUMI_ACCESS_TOKEN": "",
     "secrets.VAULT_ADDR": "",
     "secrets.VAULT_TOKEN": "",
+    // A repository secret as scan.yml's steps read it (step env is expanded like the rest).
+    "secrets.TOKENGUARD_FINGERPRINT_KEY": FINGERPRINT_KEY,
     ...extra,
   });
 
