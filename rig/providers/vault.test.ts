@@ -1,7 +1,7 @@
 /**
  * The vault stand-in (pulumi-resource-vault) under the real engine, against a real Vault server
  * (`vault server -dev` from the engine bin dir): programs using @pulumi/vault 7.8.0.
- * Fails loudly — never skips — when the bin dir has no vault binary.
+ * Runs the rig's binaries whatever PATH holds; fails loudly — never skips — without a vault binary.
  */
 import * as assert from "node:assert/strict";
 import {
@@ -83,7 +83,7 @@ describe("vault stand-in provider (real engine, vault server -dev)", function ()
   before(async () => {
     vault = await startDevVault({ bin: engineBin() });
     prog = await tempProgram({ "index.js": PROGRAM }, { name: "vault-token" });
-    stack = await newStack(prog.dir, { secrets: [vault.token] });
+    stack = await newStack(prog.dir, { bin: engineBin(), secrets: [vault.token] });
     // Configured the way a user does: stack config, the token as a secret.
     await stack.setConfig("vault:address", vault.address);
     await stack.setConfig("vault:token", vault.token, { secret: true });
@@ -243,7 +243,7 @@ describe("vault stand-in provider (real engine, vault server -dev)", function ()
       "index.js": `const vault = require("@pulumi/vault");
 new vault.Policy("p", { name: "tg-e2e-never", policy: 'path "x" { capabilities = ["read"] }' });`,
     });
-    const s = await newStack(p.dir);
+    const s = await newStack(p.dir, { bin: engineBin() });
     try {
       await s.setConfig("vault:address", vault.address);
       await s.setConfig("vault:token", bad, { secret: true });

@@ -9,7 +9,7 @@ import { readFileSync } from "node:fs";
 import * as path from "node:path";
 import type * as Sarif from "sarif";
 import { parse } from "yaml";
-import { engineBin, newStack, startDevVault, type DevVault, type Stack } from "../e2e/harness";
+import { newStack, startDevVault, type DevVault, type Stack } from "../e2e/harness";
 import { sarifValidator } from "../helpers/sarif";
 import {
   freshProject,
@@ -60,7 +60,7 @@ describe("examples/ci: each workflow and hook, unchanged, in a user's repository
       "git init -q && git add -A && git -c user.name=t -c user.email=t@e commit -qm init",
     );
     // "prod", as the workflows name it: each test stack has a backend of its own.
-    stack = await newStack(path.join(project.dir, "infra"), { bin: engineBin(), name: "prod" });
+    stack = await newStack(path.join(project.dir, "infra"), { name: "prod" });
     env = {
       ...stack.env,
       PATH: `${path.join(project.dir, "node_modules/.bin")}${path.delimiter}${stack.env.PATH}`,
@@ -184,7 +184,7 @@ describe("examples/ci: each workflow and hook, unchanged, in a user's repository
   });
 
   it("usage.yml: fails with the review comment while a token carries an unused scope, passes once it is dropped", async () => {
-    vault = await startDevVault({ bin: engineBin() });
+    vault = await startDevVault();
     // The audit device writes where the workflow expects the logs (a runner would fetch them there).
     const logFile = path.join(project.dir, "vault-audit", "vault_audit.log");
     const enabled = await vault.api("POST", "sys/audit/file", {
