@@ -11,13 +11,14 @@ import { version as pulumiVersion } from "@pulumi/pulumi/version";
 import { declareAwsAlarm, hasAwsAlarm } from "./alarm";
 import { ledgerSettings } from "./audit/ledger-entry";
 import { awsPackage, loadBackendPackages } from "./backends/packages";
+import { childTokenFindings } from "./backends/vault-child-token";
 import { issueGenerations, type Issued } from "./generations";
 import { MissingPeerError } from "./peer";
 import { sdkVersionProblem } from "./sdk-version";
 import { alarmInstant } from "./rotation/alarm";
 import { formatInstant, nowSeconds } from "./rotation/clock";
 import { jitteredAnchor, liveSet, type LiveSet } from "./rotation/schedule";
-import type { Finding } from "./rules/catalog";
+import type { Finding, RuleName } from "./rules/catalog";
 import { isMandatory, judgeDeclaration } from "./rules/declaration";
 import { SCOPED_TOKEN_TYPE } from "./rules/ownership";
 import { vaultPolicyNameIssues } from "./rules/vault/policy-names";
@@ -40,7 +41,7 @@ export { SCOPED_TOKEN_TYPE };
 export class TokenRefusedError extends pulumi.ResourceError {
   constructor(
     readonly tokenName: string,
-    readonly findings: readonly Finding[],
+    readonly findings: readonly Finding<RuleName>[],
   ) {
     super(
       `ScopedToken "${tokenName}" is refused:\n  ${findings.map((f) => `${f.message} [${f.rule}]`).join("\n  ")}`,
@@ -102,16 +103,15 @@ export class ScopedToken extends pulumi.ComponentResource {
     // Everything is decided before anything is registered: a refused token leaves nothing behind.
     const settings = stackSettings();
     const checked = check(name, args, settings);
-    const mandatory = checked.findings.filter(isMandatory);
+    const findings = [...checked.findings, ...childTokenFindings(args, opts)];
+    const mandatory = findings.filter(isMandatory);
     if (mandatory.length && settings.enforcement === "error") {
       throw new TokenRefusedError(name, mandatory);
     }
     super(SCOPED_TOKEN_TYPE, name, checked.summary, opts);
 
     const warnings =
-      settings.enforcement === "error"
-        ? checked.findings.filter((f) => !isMandatory(f))
-        : checked.findings;
+      settings.enforcement === "error" ? findings.filter((f) => !isMandatory(f)) : findings;
     for (const f of warnings) void pulumi.log.warn(`${f.rule}: ${f.message}`, this);
     if (!checked.plan) {
       void pulumi.log.warn(

@@ -90,6 +90,17 @@ new ScopedToken("orphaned-owner", {
   rotation: { every: "30d", overlap: "1d" },
 });
 
+// vault-provider-child-token: the default Vault provider, as it comes, would create this token
+// under its own 20-minute child token, and Vault would revoke the token with it.
+new ScopedToken("dies-with-the-run", {
+  backend: "vault",
+  scopes: ["secret/data/ci/*:read"],
+  ttl: "31d",
+  rotation: { every: "30d", overlap: "1d" },
+  owner,
+  purpose,
+});
+
 // vault-token-must-expire (and vault-token-orphan, advisory): a renewable orphan with no max.
 new vault.Token("legacy-ci-token", {
   policies: ["ci-read"],

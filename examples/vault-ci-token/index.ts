@@ -1,5 +1,6 @@
 // A Vault token for a CI deploy pipeline: read its own secrets, nothing else. The Vault provider
-// is configured the usual way (VAULT_ADDR / VAULT_TOKEN, or `vault:address` config).
+// is configured the usual way (VAULT_ADDR / VAULT_TOKEN, or `vault:address` config), with
+// `vault:skipChildToken: true` (Pulumi.yaml) so the token lives its ttl.
 import * as pulumi from "@pulumi/pulumi";
 import { ScopedToken } from "tokenguard";
 

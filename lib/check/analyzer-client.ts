@@ -19,7 +19,7 @@
  * unused (policies log to stderr), so no engine server is needed. The pack prints its port as the
  * first line of stdout and serves on 127.0.0.1.
  */
-import { spawn, type ChildProcess } from "node:child_process";
+import type { ChildProcess } from "node:child_process";
 import { existsSync } from "node:fs";
 import * as path from "node:path";
 import * as grpc from "@grpc/grpc-js";
@@ -44,6 +44,7 @@ import {
   type ResourceInput,
   type Violation,
 } from "./analyzer-proto";
+import { killGroup, spawnGroup } from "./process-group";
 
 /** The sentinel the engine sends for a value not known during preview (re-exported for callers). */
 export { UNKNOWN } from "../wire";
@@ -121,7 +122,8 @@ export class AnalyzerClient {
       ...options.env,
     };
     // run-policy-pack ignores its first argument (the engine address): any placeholder will do.
-    const child = spawn(process.execPath, [runner, "127.0.0.1:0", dir], {
+    // Its own process group: killed whole by stop(), and when this process exits or is stopped.
+    const child = spawnGroup(process.execPath, [runner, "127.0.0.1:0", dir], {
       cwd: dir,
       env,
       stdio: ["ignore", "pipe", "pipe"],
@@ -132,7 +134,7 @@ export class AnalyzerClient {
     try {
       port = await firstLinePort(child, stderr, options.timeoutMs ?? 120_000);
     } catch (e) {
-      child.kill();
+      killGroup(child);
       throw e;
     }
     const client = new GrpcAnalyzerClient(`127.0.0.1:${port}`, grpc.credentials.createInsecure());
@@ -233,7 +235,7 @@ export class AnalyzerClient {
     if (this.child.exitCode !== null || this.child.signalCode !== null) return;
     await new Promise<void>((resolve) => {
       this.child.once("exit", () => resolve());
-      this.child.kill();
+      killGroup(this.child);
     });
   }
 

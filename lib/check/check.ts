@@ -39,6 +39,11 @@ export interface CheckOptions {
   readonly onProgress?: (event: ProgressEvent) => void;
   /** Overrides of the project (tests: extra config such as tokenguard:now). */
   readonly project?: (project: Project) => Project;
+  /**
+   * How long the program may run before it is killed (a ProgramTimeoutError).
+   * @default DEFAULT_PROGRAM_TIMEOUT_MS (10 minutes)
+   */
+  readonly timeoutMs?: number;
 }
 
 export type ProgressEvent =
@@ -73,10 +78,12 @@ export async function captureStack(
   project: Project,
   onRegistered?: (count: number) => void,
   signal?: AbortSignal,
+  timeoutMs?: number,
 ): Promise<StackView & { diagnostics: CheckResult["diagnostics"] }> {
   const run = await runProgram(project, {
     ...(onRegistered ? { onRegistered } : {}),
     ...(signal ? { signal } : {}),
+    ...(timeoutMs !== undefined ? { timeoutMs } : {}),
   });
   return {
     ...engineView({
@@ -176,7 +183,7 @@ export async function runCheck(options: CheckOptions): Promise<CheckResult> {
   let view;
   try {
     const progress = (registered: number) => options.onProgress?.({ phase: "program", registered });
-    view = await captureStack(project, progress, stopProgram.signal);
+    view = await captureStack(project, progress, stopProgram.signal, options.timeoutMs);
   } catch (e) {
     if (stopProgram.signal.aborted) await packReady;
     await packReady.then(

@@ -179,7 +179,7 @@ function fromRead(req: ReadRequest, mockUrn: string): RawRegistration {
  * Wraps the mock monitor so each call is reported once it succeeds. Registrations are numbered in
  * the order the SDK made them (the order the engine would see them) and sent in that order.
  */
-function captureMonitor(monitor: Monitor): { pending: () => number } {
+function captureMonitor(monitor: Monitor): { pending: () => number; started: () => number } {
   let next = 0;
   let flushed = 0;
   const done = new Map<number, RawRegistration | null>();
@@ -216,7 +216,7 @@ function captureMonitor(monitor: Monitor): { pending: () => number } {
       cb(err, res);
     });
   };
-  return { pending: () => inFlight };
+  return { pending: () => inFlight, started: () => next };
 }
 
 /** The nearest directory at or above `dir` with a package.json (the npm package root). */
@@ -357,6 +357,27 @@ export function programMessage(err: unknown, sdkDir?: string): string {
   return `${kind}${message}${user ? `\n    ${user}` : ""}`;
 }
 
+/**
+ * Resolves once the program has nothing left to do, as the Node language host decides it: the
+ * event loop is empty (`beforeExit`, where cmd/run signals the engine that the program is done), so
+ * resources registered after a timer or awaited I/O that nothing awaits are captured too. A
+ * `beforeExit` handler of the program (or of a library) may register more: the wait repeats until
+ * a pass registers nothing new. If the loop empties while the stack body is still pending, the
+ * program waits on something that never comes; the process then just exits, as it does under the
+ * language host, and the parent reports that it ended before it finished.
+ */
+function eventLoopDrained(started: () => number, waitForRPCs: () => Promise<void>): Promise<void> {
+  return (async () => {
+    for (let seen = -1; seen !== started();) {
+      seen = started();
+      // One more turn of the loop, so `beforeExit` is emitted again after the last pass's work.
+      setImmediate(() => undefined);
+      await new Promise<void>((resolve) => process.once("beforeExit", () => resolve()));
+      await waitForRPCs();
+    }
+  })();
+}
+
 async function run(job: HostJob): Promise<void> {
   process.chdir(job.programDir);
   let sdkDir: string;
@@ -415,7 +436,7 @@ async function run(job: HostJob): Promise<void> {
     true,
     job.organization,
   );
-  captureMonitor(runtime.getMonitor());
+  const monitor = captureMonitor(runtime.getMonitor());
 
   const uncaught = (err: unknown) => errors.push(programMessage(err, sdkDir));
   process.on("uncaughtException", uncaught);
@@ -433,6 +454,7 @@ async function run(job: HostJob): Promise<void> {
     skipPromiseStacks();
   }
   const dynamicImport = new Function("u", "return import(u)") as (u: string) => Promise<unknown>;
+  const drained = eventLoopDrained(monitor.started, settings.waitForRPCs);
   try {
     await stack.runInPulumiStack(async () => {
       let exported: unknown;
@@ -447,7 +469,7 @@ async function run(job: HostJob): Promise<void> {
       }
       return exported instanceof Function ? exported() : exported;
     });
-    await settings.waitForRPCs();
+    await drained;
   } catch (e) {
     errors.unshift(programMessage(e, sdkDir));
   }
@@ -460,6 +482,8 @@ async function run(job: HostJob): Promise<void> {
 
 if (require.main === module) {
   process.once("message", (job: HostJob) => {
+    // From here on, only the program's own work keeps this process alive (see eventLoopDrained).
+    process.channel?.unref();
     run(job).then(
       () => process.exit(0),
       async (e: unknown) => {

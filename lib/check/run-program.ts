@@ -3,11 +3,11 @@
  * registered. A fresh process isolates the module cache, the SDK's registrations and config, as a
  * real `pulumi preview` run does.
  */
-import { spawn } from "node:child_process";
 import { createHash } from "node:crypto";
 import { existsSync, readFileSync, renameSync, writeFileSync } from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
+import { killGroup, spawnGroup } from "./process-group";
 import type { Project } from "./project";
 import type { HostJob, HostMessage, RawRegistration } from "./protocol";
 
@@ -18,6 +18,19 @@ export class ProgramError extends Error {
     this.name = "ProgramError";
   }
 }
+
+/** The program was still running when its time was up (it was killed, with all it started). */
+export class ProgramTimeoutError extends ProgramError {
+  constructor(readonly timeoutMs: number) {
+    super(
+      `the program did not finish within ${timeoutMs / 1000} s: it may keep its event loop busy (a timer, an open connection, a loop) or wait forever`,
+    );
+    this.name = "ProgramTimeoutError";
+  }
+}
+
+/** How long a program may run by default: 10 minutes. */
+export const DEFAULT_PROGRAM_TIMEOUT_MS = 600_000;
 
 export interface ProgramRun {
   /** Every registration, in the order the program made them. */
@@ -33,7 +46,7 @@ export interface RunOptions {
   readonly onRegistered?: (count: number) => void;
   /** @default "organization" (what a file backend uses) */
   readonly organization?: string;
-  /** @default 600000 */
+  /** @default DEFAULT_PROGRAM_TIMEOUT_MS */
   readonly timeoutMs?: number;
   /** Stops the program (e.g. the pack already failed, so its verdict cannot matter). */
   readonly signal?: AbortSignal;
@@ -80,10 +93,16 @@ function programEnv(project: Project, organization: string): NodeJS.ProcessEnv {
   };
 }
 
-/** Runs the project's program under the mocks (preview) and returns everything it registered. */
+/**
+ * Runs the project's program under the mocks (preview) and returns everything it registered. The
+ * program runs until its event loop is empty, as under the language host; it runs in a process group
+ * of its own, killed whole when the program ends, times out or is stopped (see spawnGroup), so
+ * nothing it started outlives it.
+ */
 export function runProgram(project: Project, options: RunOptions = {}): Promise<ProgramRun> {
   const organization = options.organization ?? "organization";
-  const child = spawn(process.execPath, [...project.nodeargs, hostScript()], {
+  const timeoutMs = options.timeoutMs ?? DEFAULT_PROGRAM_TIMEOUT_MS;
+  const child = spawnGroup(process.execPath, [...project.nodeargs, hostScript()], {
     cwd: project.programDir,
     env: { ...process.env, ...programEnv(project, organization) },
     stdio: ["ignore", "pipe", "pipe", "ipc"],
@@ -110,14 +129,11 @@ export function runProgram(project: Project, options: RunOptions = {}): Promise<
   const outputs = new Map<string, Record<string, unknown>>();
   const logs: { level: "info" | "warn" | "error"; message: string }[] = [];
   return new Promise<ProgramRun>((resolve, reject) => {
-    let outcome: { ok: true } | { ok: false; message: string } | undefined;
+    let outcome: { ok: true } | { ok: false; error: ProgramError } | undefined;
     const timer = setTimeout(() => {
-      outcome ??= {
-        ok: false,
-        message: `the program did not finish within ${(options.timeoutMs ?? 600_000) / 1000} s`,
-      };
-      child.kill();
-    }, options.timeoutMs ?? 600_000);
+      outcome ??= { ok: false, error: new ProgramTimeoutError(timeoutMs) };
+      killGroup(child);
+    }, timeoutMs);
     child.on("message", (m: HostMessage) => {
       switch (m.kind) {
         case "registered":
@@ -134,13 +150,13 @@ export function runProgram(project: Project, options: RunOptions = {}): Promise<
           outcome ??= { ok: true };
           break;
         case "failed":
-          outcome ??= { ok: false, message: m.message };
+          outcome ??= { ok: false, error: new ProgramError(m.message) };
           break;
       }
     });
     const abort = () => {
-      outcome ??= { ok: false, message: "stopped: the check was abandoned" };
-      child.kill();
+      outcome ??= { ok: false, error: new ProgramError("stopped: the check was abandoned") };
+      killGroup(child);
     };
     if (options.signal?.aborted) abort();
     options.signal?.addEventListener("abort", abort, { once: true });
@@ -152,7 +168,7 @@ export function runProgram(project: Project, options: RunOptions = {}): Promise<
       clearTimeout(timer);
       options.signal?.removeEventListener("abort", abort);
       if (outcome?.ok) return resolve({ registrations, outputs, logs });
-      if (outcome) return reject(new ProgramError(outcome.message));
+      if (outcome) return reject(outcome.error);
       const tail = stderr.trim().split("\n").slice(-10).join("\n");
       reject(
         new ProgramError(

@@ -20,6 +20,7 @@ import { awsPolicies } from "./aws";
 import { randomPolicies } from "./random";
 import { tokenPolicies } from "./token";
 import { vaultPolicies } from "./vault";
+import { providerPolicies } from "./vault-provider";
 
 /** The name of tokenguard's own pack (`pulumi preview --policy-pack …/policy-packs/tokenguard`). */
 export const PACK_NAME = "tokenguard";
@@ -55,6 +56,7 @@ export function tokenguardPolicies(levels: EnforcementOverrides = {}): Policies 
     ...vaultPolicies,
     ...awsPolicies,
     ...randomPolicies,
+    ...providerPolicies,
   ];
   return policies.map((policy) => {
     const level = levels[policy.name as RuleName] ?? levels.all;

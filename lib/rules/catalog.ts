@@ -151,13 +151,31 @@ export const RAW_RULES = {
 
 export type RawRule = keyof typeof RAW_RULES;
 
+/**
+ * Rules on the provider a ScopedToken's credentials are created with: a credential must live its
+ * declared life, not die with the provider's own session.
+ */
+export const PROVIDER_RULES = {
+  "vault-provider-child-token": {
+    description:
+      "A ScopedToken's Vault token must not be minted under the Vault provider's short-lived child token: Vault revokes it with that token (maxLeaseTtlSeconds, 20 minutes by default), long before its ttl.",
+    level: "mandatory",
+    severity: "high",
+    remediation:
+      "Set skipChildToken: true on the Vault provider (stack config vault:skipChildToken: true for the default provider), or declare the ScopedToken with vault: { orphan: true }.",
+  },
+} as const satisfies Record<string, RuleInfo>;
+
+export type ProviderRule = keyof typeof PROVIDER_RULES;
+
 /** Every rule, token rules first: the table the policy pack and the README are built from. */
-export const RULES: Readonly<Record<TokenRule | RawRule, RuleInfo>> = {
+export const RULES: Readonly<Record<TokenRule | RawRule | ProviderRule, RuleInfo>> = {
   ...TOKEN_RULES,
   ...RAW_RULES,
+  ...PROVIDER_RULES,
 };
 
-export type RuleName = TokenRule | RawRule;
+export type RuleName = TokenRule | RawRule | ProviderRule;
 
 /** A rule's verdict on one field of one token. Messages state the fact, the limit and the fix. */
 export interface Finding<R extends string = TokenRule> {

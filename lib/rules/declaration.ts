@@ -8,7 +8,7 @@ import type { Issue } from "../schema/errors";
 import type { Policy } from "../schema/policy-file";
 import type { ArgumentProblem } from "../schema/summary";
 import { parseTokenSpec, TokenSpecError, type TokenSpec } from "../schema/token";
-import { TOKEN_RULES, type Finding, type TokenRule } from "./catalog";
+import { RULES, type Finding, type RuleName, type TokenRule } from "./catalog";
 import { judgeCanary } from "./canary";
 import { judgeToken } from "./token-rules";
 
@@ -68,6 +68,6 @@ export function judgeDeclaration(
 }
 
 /** Whether a finding's rule fails the deployment (its catalog level is mandatory). */
-export function isMandatory(finding: Finding): boolean {
-  return TOKEN_RULES[finding.rule].level === "mandatory";
+export function isMandatory(finding: Finding<RuleName>): boolean {
+  return RULES[finding.rule].level === "mandatory";
 }

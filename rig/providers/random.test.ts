@@ -1,7 +1,7 @@
 /**
  * The random stand-in (pulumi-resource-random) under the real engine: `pulumi preview/up/destroy`
  * on a local backend, programs using @pulumi/random 4.21.2. Also the dynamic-provider launcher.
- * Needs the engine bin dir (rig/build.sh, run by the harness).
+ * Runs the rig's binaries (rig/build.sh, run by the harness), whatever PATH holds.
  */
 import * as assert from "node:assert/strict";
 import { spawn } from "node:child_process";
@@ -17,6 +17,9 @@ import {
   type TempProgram,
 } from "../../test/e2e/harness";
 import { bcryptVerify } from "./bcrypt";
+
+/** These tests are about the stand-ins: they always run the rig's binaries, never PATH's. */
+const rig = () => engineBin(["pulumi", "nodejs", "stand-ins"]);
 
 /** Asserts without ever putting the (secret) value in the message. */
 function holds(cond: boolean, what: string, secret?: string): void {
@@ -89,9 +92,8 @@ describe("random stand-in provider (real engine)", function () {
   let stack: Stack;
 
   before(async () => {
-    engineBin();
     prog = await tempProgram({ "index.js": PROGRAM }, { name: "random-shapes" });
-    stack = await newStack(prog.dir);
+    stack = await newStack(prog.dir, { bin: rig() });
   });
 
   after(async () => {
@@ -256,7 +258,7 @@ new pulumi.CustomResource("random:index/randomString:RandomString", "raw-string"
 });
 `,
     });
-    const stack = await newStack(prog.dir);
+    const stack = await newStack(prog.dir, { bin: rig() });
     try {
       await stack.up();
       const state = await stack.exportState();
@@ -281,7 +283,7 @@ if (new pulumi.Config().require("case") === "bytes") new random.RandomBytes("zer
 else new random.RandomPassword("short", { length: 2, minUpper: 2, minNumeric: 2 });
 `,
     });
-    const stack = await newStack(prog.dir);
+    const stack = await newStack(prog.dir, { bin: rig() });
     try {
       const expected: Record<string, RegExp> = {
         bytes: /Attribute length value must be at least 1, got: 0/,
@@ -320,7 +322,7 @@ exports.doubled = new Doubler("d", 21).doubled;
       },
       { name: "nested/dynamic" },
     );
-    const stack = await newStack(prog.dir);
+    const stack = await newStack(prog.dir, { bin: rig() });
     try {
       // The program's folder and its parent have no node_modules: the repository root has.
       assert.ok(!fs.existsSync(path.join(prog.dir, "node_modules")));
@@ -340,7 +342,7 @@ describe("stand-in plugin start-up", function () {
 
   for (const name of ["random", "vault"]) {
     it(`pulumi-resource-${name} prints its port quickly`, async () => {
-      const exe = path.join(engineBin(), `pulumi-resource-${name}`);
+      const exe = path.join(rig(), `pulumi-resource-${name}`);
       const started = Date.now();
       const child = spawn(exe, ["127.0.0.1:1"], {
         cwd: path.resolve(__dirname, "../.."),

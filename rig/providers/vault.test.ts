@@ -1,7 +1,7 @@
 /**
  * The vault stand-in (pulumi-resource-vault) under the real engine, against a real Vault server
  * (`vault server -dev` from the engine bin dir): programs using @pulumi/vault 7.8.0.
- * Fails loudly — never skips — when the bin dir has no vault binary.
+ * Runs the rig's binaries whatever PATH holds; fails loudly — never skips — without a vault binary.
  */
 import * as assert from "node:assert/strict";
 import {
@@ -83,7 +83,7 @@ describe("vault stand-in provider (real engine, vault server -dev)", function ()
   before(async () => {
     vault = await startDevVault({ bin: engineBin() });
     prog = await tempProgram({ "index.js": PROGRAM }, { name: "vault-token" });
-    stack = await newStack(prog.dir, { secrets: [vault.token] });
+    stack = await newStack(prog.dir, { bin: engineBin(), secrets: [vault.token] });
     // Configured the way a user does: stack config, the token as a secret.
     await stack.setConfig("vault:address", vault.address);
     await stack.setConfig("vault:token", vault.token, { secret: true });
@@ -243,7 +243,7 @@ describe("vault stand-in provider (real engine, vault server -dev)", function ()
       "index.js": `const vault = require("@pulumi/vault");
 new vault.Policy("p", { name: "tg-e2e-never", policy: 'path "x" { capabilities = ["read"] }' });`,
     });
-    const s = await newStack(p.dir);
+    const s = await newStack(p.dir, { bin: engineBin() });
     try {
       await s.setConfig("vault:address", vault.address);
       await s.setConfig("vault:token", bad, { secret: true });
@@ -258,5 +258,107 @@ new vault.Policy("p", { name: "tg-e2e-never", policy: 'path "x" { capabilities =
       await s.cleanup();
       await p.remove();
     }
+  });
+});
+
+describe("vault stand-in: the provider's child token (real engine, vault server -dev)", function () {
+  this.timeout(300_000);
+  let vault: DevVault;
+  let prog: TempProgram;
+  const stacks: Stack[] = [];
+
+  // One token under the provider's session, one orphan.
+  const SESSION = `
+const vault = require("@pulumi/vault");
+const child = new vault.Token("child", { policies: ["default"], ttl: "1h", renewable: false });
+const orphan = new vault.Token("orphan", { policies: ["default"], ttl: "1h", renewable: false, noParent: true });
+exports.child = child.id;
+exports.orphan = orphan.id;
+`;
+
+  before(async () => {
+    vault = await startDevVault({ bin: engineBin() });
+    prog = await tempProgram({ "index.js": SESSION }, { name: "vault-session" });
+  });
+
+  after(async () => {
+    for (const s of stacks) {
+      await s.destroy().catch(() => undefined);
+      await s.cleanup();
+    }
+    if (prog) await prog.remove();
+    if (vault) await vault.stop();
+  });
+
+  async function up(config: Record<string, string>, env: Record<string, string> = {}) {
+    const stack = await newStack(prog.dir, { bin: engineBin(), env, secrets: [vault.token] });
+    stacks.push(stack);
+    await stack.setConfig("vault:address", vault.address);
+    await stack.setConfig("vault:token", vault.token, { secret: true });
+    for (const [k, v] of Object.entries(config)) await stack.setConfig(k, v);
+    await stack.up();
+    return (await stack.outputs()) as { child: string; orphan: string };
+  }
+
+  /** Every token Vault holds with this display name, looked up by accessor (as root). */
+  async function tokensNamed(displayName: string): Promise<Record<string, unknown>[]> {
+    const list = await vault.api("GET", "auth/token/accessors?list=true");
+    const out: Record<string, unknown>[] = [];
+    for (const accessor of (list.body?.data as { keys: string[] }).keys) {
+      const r = await vault.api("POST", "auth/token/lookup-accessor", { body: { accessor } });
+      const data = r.body?.data as Record<string, unknown> | undefined;
+      if (data?.display_name === displayName) out.push(data);
+    }
+    return out;
+  }
+
+  const known = async (accessor: string) =>
+    (await vault.api("POST", "auth/token/lookup-accessor", { body: { accessor } })).status === 200;
+
+  it("works through a child token of the configured one: named, non-renewable, maxLeaseTtlSeconds long", async () => {
+    const o = await up({ "vault:maxLeaseTtlSeconds": "900", "vault:tokenName": "ci-run-42" });
+    const [session, ...more] = await tokensNamed("token-ci-run-42");
+    assert.equal(more.length, 0, "one child token for the run");
+    assert.equal(session.explicit_max_ttl, 900);
+    assert.ok(Number(session.ttl) > 880 && Number(session.ttl) <= 900, `ttl ${session.ttl}`);
+    assert.equal(session.renewable, false);
+    assert.equal(session.orphan, false);
+    assert.deepEqual(session.policies, ["root"], "the configured token's policies");
+
+    // Revoking the session revokes what the provider created under it, but not the orphan.
+    const revoke = await vault.api("POST", "auth/token/revoke-accessor", {
+      body: { accessor: session.accessor },
+    });
+    assert.equal(revoke.status, 204);
+    assert.equal(await known(o.child), false, "the child token died with the session");
+    assert.equal(await known(o.orphan), true, "the orphan lives");
+  });
+
+  it("names it 'terraform' by default (VAULT_TOKEN_NAME otherwise), 1200 s long", async () => {
+    await up({});
+    const [session] = await tokensNamed("token-terraform");
+    assert.equal(session?.explicit_max_ttl, 1200);
+    await up({}, { VAULT_TOKEN_NAME: "from-env", TERRAFORM_VAULT_MAX_TTL: "600" });
+    const [fromEnv] = await tokensNamed("token-from-env");
+    assert.equal(fromEnv?.explicit_max_ttl, 600);
+  });
+
+  it("uses the configured token itself with skipChildToken (stack config, or TERRAFORM_VAULT_SKIP_CHILD_TOKEN)", async () => {
+    const viaConfig = await up({ "vault:skipChildToken": "true", "vault:tokenName": "skipped-1" });
+    assert.deepEqual(await tokensNamed("token-skipped-1"), []);
+    const viaEnv = await up(
+      { "vault:tokenName": "skipped-2" },
+      { TERRAFORM_VAULT_SKIP_CHILD_TOKEN: "1" },
+    );
+    assert.deepEqual(await tokensNamed("token-skipped-2"), []);
+    // A set input wins over the environment.
+    await up(
+      { "vault:skipChildToken": "false", "vault:tokenName": "kept" },
+      {
+        TERRAFORM_VAULT_SKIP_CHILD_TOKEN: "true",
+      },
+    );
+    assert.equal((await tokensNamed("token-kept")).length, 1);
+    for (const o of [viaConfig, viaEnv]) assert.equal(await known(o.child), true);
   });
 });

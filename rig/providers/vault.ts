@@ -6,9 +6,9 @@
  * Faithful to the real provider in: type tokens and property names; provider config
  * (`vault:address` / VAULT_ADDR, `vault:token` / VAULT_TOKEN / ~/.vault-token, `vault:namespace`
  * / VAULT_NAMESPACE, resource namespaces nested under it); a lookup-self of the token before the
- * first call ("failed to lookup token, err=..."); the API calls (PUT/GET/DELETE
- * sys/policies/acl/:name; POST auth/token/create[/:role] with no_parent in the body, the
- * response wrapped with X-Vault-Wrap-TTL when wrappingTtl is set; lookup-accessor;
+ * first call ("failed to lookup token, err=..."); the child token (below); the API calls
+ * (PUT/GET/DELETE sys/policies/acl/:name; POST auth/token/create[/:role] with no_parent in the
+ * body, the response wrapped with X-Vault-Wrap-TTL when wrappingTtl is set; lookup-accessor;
  * revoke-accessor); the state after create/read (what tokenRead sets: policies without
  * "default", noParent = orphan, renewable, displayName without "token-", numUses, metadata,
  * leaseStarted = issue_time, leaseDuration = expire − issue), the id (policy: its name; token:
@@ -18,10 +18,16 @@
  * e.g. a sanitised display name — shows up as a change, as with the real provider). Policy names
  * are auto-named `<name>-<7 hex>` when absent, as the bridge's SetAutonaming does.
  *
+ * The child token, as terraform-provider-vault's meta.go does it: after the lookup-self, unless
+ * `skipChildToken` is true (input, else env TERRAFORM_VAULT_SKIP_CHILD_TOKEN read as Go's
+ * ParseBool, else false), it creates a token under the configured one — display name `tokenName`
+ * (env VAULT_TOKEN_NAME, default "terraform"), ttl = explicit max ttl = `maxLeaseTtlSeconds` s
+ * (env TERRAFORM_VAULT_MAX_TTL, default 1200), not renewable, no policies given (so it inherits
+ * the parent's), in the parent token's namespace — and makes every later call with it. One per
+ * provider process (the real provider: one per configured provider instance, made on first use).
+ * So a token it creates without `noParent` dies with that child token, as with the real provider.
+ *
  * Deliberate differences:
- * - No child token: the real provider (unless `skipChildToken: true`) first creates a short-lived
- *   child token (20 min, `maxLeaseTtlSeconds`) and uses that, so tokens it creates die with it.
- *   The stand-in always uses the configured token itself, i.e. behaves as `skipChildToken: true`.
  * - Auth methods (`authLogin*`), TLS options, `headers`, retries: accepted and ignored.
  * - Token Read does not renew renewable tokens (`renewMinLease`/`renewIncrement` are stored
  *   only); a lookup that fails with an HTTP error drops the token from the state (as the real
@@ -39,6 +45,7 @@ import {
   compact,
   keepSecretness,
   num,
+  reveal,
   sameValue,
   secret,
   str,
@@ -56,6 +63,12 @@ export interface VaultSettings {
   address: string;
   token: string;
   namespace: string;
+  /** Use `token` itself rather than a child token of it. */
+  skipChildToken: boolean;
+  /** The child token's ttl and explicit max ttl, in seconds. */
+  maxLeaseTtlSeconds: number;
+  /** The child token's display name. */
+  tokenName: string;
 }
 
 interface VaultResponse {
@@ -80,6 +93,8 @@ export class VaultApiError extends Error {
 
 export class VaultClient {
   private checked: Promise<void> | undefined;
+  /** The child token every call after the lookup-self is made with (unless skipChildToken). */
+  private childToken: string | undefined;
 
   constructor(private readonly settings: () => VaultSettings) {}
 
@@ -93,13 +108,20 @@ export class VaultClient {
   async request(
     method: string,
     apiPath: string,
-    opts: { body?: unknown; namespace?: string; wrapTtl?: string; skipCheck?: boolean } = {},
+    opts: {
+      body?: unknown;
+      namespace?: string;
+      wrapTtl?: string;
+      skipCheck?: boolean;
+      /** A namespace header as is (the child token is created in the parent token's namespace). */
+      rawNamespace?: string;
+    } = {},
   ): Promise<VaultResponse> {
     const s = this.settings();
     if (!opts.skipCheck) await this.ready();
     const url = `${s.address.replace(/\/+$/, "")}/v1/${apiPath}`;
-    const headers: Record<string, string> = { "X-Vault-Token": s.token };
-    const ns = this.namespaceFor(opts.namespace);
+    const headers: Record<string, string> = { "X-Vault-Token": this.childToken ?? s.token };
+    const ns = opts.rawNamespace ?? this.namespaceFor(opts.namespace);
     if (ns !== "") headers["X-Vault-Namespace"] = ns;
     if (opts.wrapTtl) headers["X-Vault-Wrap-TTL"] = opts.wrapTtl;
     if (opts.body !== undefined) headers["Content-Type"] = "application/json";
@@ -135,27 +157,84 @@ export class VaultClient {
     return { status: resp.status, body };
   }
 
-  /** Like the real provider's client setup: address and token present, token valid. */
+  /**
+   * Like the real provider's client setup: address and token present, token valid, then (unless
+   * skipChildToken) a child token of it that every later call uses.
+   */
   ready(): Promise<void> {
     this.checked ??= (async () => {
       const s = this.settings();
       if (s.address === "") throw new Error("failed to configure Vault address");
       if (s.token === "") throw new Error("no vault token set on Client");
+      let self: VaultResponse;
       try {
-        await this.request("GET", "auth/token/lookup-self", { skipCheck: true });
+        self = await this.request("GET", "auth/token/lookup-self", { skipCheck: true });
       } catch (e) {
         throw new Error(`failed to lookup token, err=${(e as Error).message}`, { cause: e });
+      }
+      if (!s.skipChildToken) {
+        const namespace = String(
+          (self.body?.data as Record<string, unknown>)?.namespace_path ?? "",
+        );
+        this.childToken = await this.createChildToken(s, namespace.replace(/^\/+|\/+$/g, ""));
       }
     })();
     const p = this.checked;
     p.catch(() => (this.checked = undefined)); // retry on the next call
     return p;
   }
+
+  /** createChildToken: inherits the parent's policies, lives maxLeaseTtlSeconds, not renewable. */
+  private async createChildToken(s: VaultSettings, namespace: string): Promise<string> {
+    const ttl = `${s.maxLeaseTtlSeconds}s`;
+    try {
+      const { body } = await this.request("POST", "auth/token/create", {
+        skipCheck: true,
+        rawNamespace: namespace,
+        body: { display_name: s.tokenName, ttl, explicit_max_ttl: ttl, renewable: false },
+      });
+      const token = (body?.auth as Record<string, unknown> | undefined)?.client_token;
+      if (typeof token !== "string" || token === "") throw new Error("Vault returned no token");
+      return token;
+    } catch (e) {
+      throw new Error(`failed to create limited child token: ${(e as Error).message}`, {
+        cause: e,
+      });
+    }
+  }
 }
 
 // ---- provider configuration ----------------------------------------------------------------
 
 let config: Props = {};
+
+/** Go's strconv.ParseBool, which the provider applies to booleans given as text. */
+function goBool(text: string): boolean | undefined {
+  if (["1", "t", "T", "TRUE", "true", "True"].includes(text)) return true;
+  if (["0", "f", "F", "FALSE", "false", "False"].includes(text)) return false;
+  return undefined;
+}
+
+/** A boolean input (stack config and explicit providers send text), else the env var, else false. */
+function configBool(key: string, env: string): boolean {
+  const value = reveal(config[key]);
+  if (typeof value === "boolean") return value;
+  if (typeof value === "string" && value !== "") {
+    const b = goBool(value);
+    if (b === undefined) throw new Error(`vault:${key}: ${JSON.stringify(value)} is not a boolean`);
+    return b;
+  }
+  return goBool(process.env[env] ?? "") ?? false;
+}
+
+/** A whole-seconds input; 0 or unset falls back to the env var, then to `fallback`. */
+function configSeconds(key: string, env: string, fallback: number): number {
+  const value = reveal(config[key]);
+  const n = typeof value === "string" && value !== "" ? Number(value) : value;
+  if (typeof n === "number" && Number.isInteger(n) && n !== 0) return n;
+  const e = Number(process.env[env] ?? "");
+  return process.env[env] && Number.isInteger(e) ? e : fallback;
+}
 
 function settings(): VaultSettings {
   const c = (k: string) => str(config[k]) ?? "";
@@ -171,6 +250,9 @@ function settings(): VaultSettings {
     address: c("address") || process.env.VAULT_ADDR || "",
     token,
     namespace: c("namespace") || process.env.VAULT_NAMESPACE || "",
+    skipChildToken: configBool("skipChildToken", "TERRAFORM_VAULT_SKIP_CHILD_TOKEN"),
+    maxLeaseTtlSeconds: configSeconds("maxLeaseTtlSeconds", "TERRAFORM_VAULT_MAX_TTL", 1200),
+    tokenName: c("tokenName") || process.env.VAULT_TOKEN_NAME || "terraform",
   };
 }
 

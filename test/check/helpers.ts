@@ -14,6 +14,7 @@ import { awsPolicies } from "../../lib/policy/aws";
 import { randomPolicies } from "../../lib/policy/random";
 import { tokenPolicies } from "../../lib/policy/token";
 import { vaultPolicies } from "../../lib/policy/vault";
+import { providerPolicies } from "../../lib/policy/vault-provider";
 import { PACK_DIR, runResource, runStack } from "../policy/harness";
 
 export const ROOT = path.resolve(__dirname, "..", "..");
@@ -52,9 +53,13 @@ export async function packVerdictInProcess(
   pwd: string,
   config: Record<string, string>,
 ): Promise<Verdict[]> {
-  const policies = [...tokenPolicies, ...vaultPolicies, ...awsPolicies, ...randomPolicies] as (
-    ResourceValidationPolicy | StackValidationPolicy
-  )[];
+  const policies = [
+    ...tokenPolicies,
+    ...vaultPolicies,
+    ...awsPolicies,
+    ...randomPolicies,
+    ...providerPolicies,
+  ] as (ResourceValidationPolicy | StackValidationPolicy)[];
   const saved = { PWD: process.env.PWD, PULUMI_CONFIG: process.env.PULUMI_CONFIG };
   process.env.PWD = pwd;
   process.env.PULUMI_CONFIG = JSON.stringify(config);
@@ -90,7 +95,13 @@ export async function packVerdictInProcess(
         continue;
       }
       for (const r of view.resources.filter((x) => x.analyze)) {
-        const outcome = await runResource(policy, { ...r, props: asPolicySees(r.props) });
+        const outcome = await runResource(policy, {
+          ...r,
+          props: asPolicySees(r.props),
+          ...(r.provider
+            ? { provider: { ...r.provider, props: asPolicySees(r.provider.props) } }
+            : {}),
+        });
         for (const message of outcome.violations) {
           out.push({ policy: policy.name, level: level(policy.name), urn: r.urn, message });
         }

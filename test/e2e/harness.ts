@@ -1,8 +1,8 @@
 /**
- * End-to-end harness: the real Pulumi engine (rig/build.sh) on throw-away local backends,
- * and a throw-away Vault dev server.
+ * End-to-end harness: the real Pulumi engine on throw-away local backends, and a throw-away
+ * Vault dev server. Each part (pulumi, the language host, provider plugins, vault) is the real one
+ * when it is on PATH, else the rig's (rig/build.sh builds only what PATH lacks): see toolchain.ts.
  *
- *   const bin = engineBin();                                  // builds once, then cached (< 1 s)
  *   const prog = await tempProgram({ "index.js": "..." });    // under test/.tmp-*
  *   const stack = await newStack(prog.dir, { env: vault.env });
  *   await stack.up();  const state = await stack.exportState();
@@ -13,15 +13,20 @@
  *
  * Each stack gets its own file:// backend, PULUMI_HOME, passphrase and a unique stack name, all
  * in a temp dir removed by `cleanup()`; `pulumi config set` writes Pulumi.<stack>.yaml into the
- * program dir, which `cleanup()` removes too. Plugins come only from the bin dir on PATH
- * (automatic plugin download is off). Secrets never belong in test output: print `fingerprint(x)`.
+ * program dir, which `cleanup()` removes too. Plugins come only from PATH (automatic plugin
+ * download is off); `newStack(dir, { bin })` puts a rig bin dir first instead (the stand-in
+ * providers' own tests). Secrets never belong in test output: print `fingerprint(x)`.
  */
-import { spawn, spawnSync, type ChildProcess } from "node:child_process";
+import { spawn, type ChildProcess } from "node:child_process";
 import { createHash, randomBytes } from "node:crypto";
 import * as fs from "node:fs";
 import * as net from "node:net";
 import * as os from "node:os";
 import * as path from "node:path";
+
+import { engineBin, toolchain } from "./toolchain";
+
+export { engineBin, toolchain };
 
 const REPO = path.resolve(__dirname, "../..");
 
@@ -35,26 +40,6 @@ export function redact(text: string, secrets: readonly string[]): string {
   let out = text;
   for (const s of secrets) if (s.length >= 4) out = out.split(s).join(`<${fingerprint(s)}>`);
   return out;
-}
-
-let cachedBin: string | undefined;
-
-/**
- * The engine bin dir (pulumi, language host, stand-in providers, vault), built when needed;
- * TOKENGUARD_ENGINE_BIN names an already built one instead.
- */
-export function engineBin(): string {
-  if (cachedBin) return cachedBin;
-  if (process.env.TOKENGUARD_ENGINE_BIN) return (cachedBin = process.env.TOKENGUARD_ENGINE_BIN);
-  const r = spawnSync("bash", [path.join(REPO, "rig/build.sh")], {
-    encoding: "utf8",
-    timeout: 45 * 60_000,
-  });
-  if (r.status !== 0) {
-    throw new Error(`rig/build.sh failed (exit ${r.status}):\n${r.stderr.slice(-4000)}`);
-  }
-  cachedBin = r.stdout.trim().split("\n").pop() as string;
-  return cachedBin;
 }
 
 export function freePort(): Promise<number> {
@@ -198,7 +183,10 @@ export interface StackState {
   [k: string]: unknown;
 }
 
-/** A new stack for the program in `dir` on its own file:// backend. */
+/**
+ * A new stack for the program in `dir` on its own file:// backend, run by the e2e toolchain, or,
+ * given `bin`, by that rig bin dir's binaries first on PATH.
+ */
 export async function newStack(
   dir: string,
   opts: {
@@ -209,14 +197,18 @@ export async function newStack(
     name?: string;
   } = {},
 ): Promise<Stack> {
-  const bin = opts.bin ?? engineBin();
+  const tools = opts.bin ? undefined : toolchain();
+  const pulumiExe = tools ? tools.pulumi : path.join(opts.bin as string, "pulumi");
+  const searchPath = tools
+    ? tools.path
+    : `${opts.bin}${path.delimiter}${path.dirname(process.execPath)}${path.delimiter}${process.env.PATH ?? ""}`;
   const tmp = await fs.promises.mkdtemp(path.join(os.tmpdir(), "tg-e2e-"));
   await fs.promises.mkdir(path.join(tmp, "state"));
   const name = opts.name ?? `e2e-${randomBytes(4).toString("hex")}`;
   const passphrase = randomBytes(12).toString("hex");
   const env: NodeJS.ProcessEnv = {
     ...process.env,
-    PATH: `${bin}${path.delimiter}${path.dirname(process.execPath)}${path.delimiter}${process.env.PATH ?? ""}`,
+    PATH: searchPath,
     PULUMI_HOME: path.join(tmp, "home"),
     PULUMI_BACKEND_URL: `file://${path.join(tmp, "state")}`,
     PULUMI_CONFIG_PASSPHRASE: passphrase,
@@ -227,14 +219,14 @@ export async function newStack(
   };
   const secrets = [passphrase, ...(opts.secrets ?? [])];
   const pulumi = (args: readonly string[], o: { allowFail?: boolean; input?: string } = {}) =>
-    run(path.join(bin, "pulumi"), [...args, "--stack", name, "--non-interactive"], {
+    run(pulumiExe, [...args, "--stack", name, "--non-interactive"], {
       cwd: dir,
       env,
       allowFail: o.allowFail,
       input: o.input,
       secrets,
     });
-  await run(path.join(bin, "pulumi"), ["stack", "init", name, "--non-interactive"], {
+  await run(pulumiExe, ["stack", "init", name, "--non-interactive"], {
     cwd: dir,
     env,
     secrets,
@@ -292,14 +284,13 @@ export interface DevVault {
 }
 
 /**
- * Starts `vault server -dev` from the engine bin dir on 127.0.0.1:<free port> with a random root
- * token (not stored in ~/.vault-token). Fails loudly when the bin dir has no vault binary.
+ * Starts `vault server -dev` (the toolchain's, or the one in `bin`) on 127.0.0.1:<free port> with a
+ * random root token (not stored in ~/.vault-token). Fails loudly when there is no vault binary.
  */
 export async function startDevVault(opts: { bin?: string } = {}): Promise<DevVault> {
-  const bin = opts.bin ?? engineBin();
-  const exe = path.join(bin, "vault");
+  const exe = opts.bin ? path.join(opts.bin, "vault") : toolchain().vault;
   if (!fs.existsSync(exe)) {
-    throw new Error(`no vault binary in ${bin}; run rig/build.sh`);
+    throw new Error(`no vault binary at ${exe}; run rig/build.sh`);
   }
   const port = await freePort();
   const token = `root-${randomBytes(16).toString("hex")}`;

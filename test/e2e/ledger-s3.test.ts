@@ -20,7 +20,7 @@ import {
 import { formatInstant } from "../../lib/rotation/clock";
 import { generation, jitteredAnchor } from "../../lib/rotation/schedule";
 import { startMoto, type MotoServer } from "../helpers/moto";
-import { engineBin, newStack, run, type Stack } from "./harness";
+import { newStack, run, type Stack } from "./harness";
 
 const REPO = path.resolve(__dirname, "../..");
 const DAY = 86400;
@@ -88,14 +88,13 @@ describe("e2e: the ledger's S3 sink (moto) receives the same records as the file
   });
 
   it("up, rotation and destroy land in both sinks as the same history", async () => {
-    const bin = engineBin();
     // Each stack pins its own clock to the same generations of its own schedule.
-    const fileStack = await newStack(REPO, { bin, secrets: [key] });
+    const fileStack = await newStack(REPO, { secrets: [key] });
     stacks.push(fileStack);
     await fileStack.setConfig("tokenguard:ledgerKey", key, { secret: true });
     await runLifecycle(fileStack, path.join(dir, "tokens.jsonl"), {});
 
-    const s3Stack = await newStack(REPO, { bin, env: moto.env, secrets: [key] });
+    const s3Stack = await newStack(REPO, { env: moto.env, secrets: [key] });
     stacks.push(s3Stack);
     await s3Stack.setConfig("tokenguard:ledgerKey", key, { secret: true });
     await runLifecycle(s3Stack, "s3://tg-ledger/quickstart/", {

@@ -8,7 +8,7 @@ import * as path from "node:path";
 import { jitteredAnchor, generation } from "../../lib/rotation/schedule";
 import { formatInstant } from "../../lib/rotation/clock";
 import { tokenHash } from "../../lib/token-hash";
-import { engineBin, fingerprint, newStack, type Stack } from "./harness";
+import { fingerprint, newStack, type Stack } from "./harness";
 import { assertNoPlaintextTokens, inventoryOf } from "./state-checks";
 
 const REPO = path.resolve(__dirname, "../..");
@@ -23,8 +23,7 @@ describe("e2e: the quickstart stack (random backend) and its StackReference cons
   let at: (n: number, offsetSeconds: number) => string;
 
   before(async () => {
-    const bin = engineBin();
-    producer = await newStack(REPO, { bin });
+    producer = await newStack(REPO);
     const anchor = jitteredAnchor(`tokenguard-quickstart/${producer.name}/orders-api`, 30 * DAY);
     at = (n, offset) =>
       formatInstant(

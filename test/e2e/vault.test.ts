@@ -15,7 +15,6 @@ import { fingerprintOf } from "../../lib/audit/fingerprint";
 import { formatInstant } from "../../lib/rotation/clock";
 import { generation, jitteredAnchor } from "../../lib/rotation/schedule";
 import {
-  engineBin,
   fingerprint,
   freePort,
   newStack,
@@ -45,12 +44,11 @@ function clockFor(stack: Stack): (n: number, offsetSeconds: number) => string {
  * (`tokenguard:ledger`, and a secret `tokenguard:ledgerKey`).
  */
 async function vaultStackWithLedger(ledgerKey: string) {
-  const bin = engineBin();
-  const vault = await startDevVault({ bin });
+  const vault = await startDevVault();
   let stack: Stack | undefined;
   let ledgerDir: string | undefined;
   try {
-    stack = await newStack(EXAMPLE, { bin, env: vault.env, secrets: [vault.token, ledgerKey] });
+    stack = await newStack(EXAMPLE, { env: vault.env, secrets: [vault.token, ledgerKey] });
     ledgerDir = await fs.promises.mkdtemp(path.join(os.tmpdir(), "tg-ledger-"));
     await stack.setConfig("tokenguard:ledger", path.join(ledgerDir, "tokens.jsonl"));
     await stack.setConfig("tokenguard:ledgerKey", ledgerKey, { secret: true });

@@ -90,10 +90,24 @@ export async function installMocks(): Promise<void> {
   );
 }
 
-/** Clears recorded registrations and tokenguard config between tests. */
-export function reset(config: Record<string, string> = {}): void {
+/**
+ * The stack config of a project that sets up the Vault provider as the README says (the default
+ * provider uses the given token itself, so the tokens it creates live their own ttl).
+ */
+export const VAULT_PROVIDER_CONFIG: Readonly<Record<string, string>> = {
+  "vault:skipChildToken": "true",
+};
+
+/**
+ * Clears recorded registrations and config between tests, then sets `tokenguard:<key>` config and
+ * the providers' config (`ns:key`, default {@link VAULT_PROVIDER_CONFIG}).
+ */
+export function reset(
+  config: Record<string, string> = {},
+  providerConfig: Readonly<Record<string, string>> = VAULT_PROVIDER_CONFIG,
+): void {
   registrations.length = 0;
-  const all: Record<string, string> = {};
+  const all: Record<string, string> = { ...providerConfig };
   for (const [k, v] of Object.entries(config)) all[`tokenguard:${k}`] = v;
   pulumi.runtime.setAllConfig(all);
 }

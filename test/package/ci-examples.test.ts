@@ -10,7 +10,7 @@ import { mkdir, writeFile } from "node:fs/promises";
 import * as path from "node:path";
 import type * as Sarif from "sarif";
 import { parse } from "yaml";
-import { engineBin, newStack, startDevVault, type DevVault, type Stack } from "../e2e/harness";
+import { newStack, startDevVault, type DevVault, type Stack } from "../e2e/harness";
 import { sarifValidator } from "../helpers/sarif";
 import {
   freshProject,
@@ -102,7 +102,7 @@ describe("examples/ci: each workflow and hook, unchanged, in a user's repository
     );
     gh = await fakeGh(project.dir);
     // "prod", as the workflows name it: each test stack has a backend of its own.
-    stack = await newStack(path.join(project.dir, "infra"), { bin: engineBin(), name: "prod" });
+    stack = await newStack(path.join(project.dir, "infra"), { name: "prod" });
     env = {
       ...stack.env,
       PATH: `${path.join(project.dir, "node_modules/.bin")}${path.delimiter}${stack.env.PATH}`,
@@ -271,7 +271,7 @@ describe("examples/ci: each workflow and hook, unchanged, in a user's repository
   });
 
   it("usage.yml: fails with the review comment while a token carries an unused scope, passes once it is dropped", async () => {
-    vault = await startDevVault({ bin: engineBin() });
+    vault = await startDevVault();
     // The audit device writes where the workflow expects the logs (a runner would fetch them there).
     const logFile = path.join(project.dir, "vault-audit", "vault_audit.log");
     const enabled = await vault.api("POST", "sys/audit/file", {
@@ -297,6 +297,8 @@ export const ordersReader = r.value;
     await write(["secret/data/orders/*:read", "secret/data/billing/*:read"]);
     await stack.setConfig("vault:address", vault.address);
     await stack.setConfig("vault:token", vault.token, { secret: true });
+    // As a user must (docs/rules.md#vault-provider-child-token): the token outlives the run.
+    await stack.setConfig("vault:skipChildToken", "true");
     await stack.up();
     const issued = String((await stack.outputs({ showSecrets: true })).ordersReader);
     const read = await vault.api("GET", "secret/data/orders/db", { token: issued });

@@ -9,7 +9,7 @@ import { randomBytes } from "node:crypto";
 import { existsSync, readFileSync } from "node:fs";
 import * as path from "node:path";
 import type * as Sarif from "sarif";
-import { engineBin, fingerprint, newStack, run, startDevVault } from "../e2e/harness";
+import { fingerprint, newStack, run, startDevVault } from "../e2e/harness";
 import { sarifValidator } from "../helpers/sarif";
 import {
   freshProject,
@@ -213,9 +213,8 @@ describe("package: what users install, run from a fresh project", function () {
   });
 
   it("the real pulumi preview with the shipped pack: good passes, a weak raw token fails", async () => {
-    const bin = engineBin();
     const policyPack = path.join(project.dir, PACK);
-    const good = await newStack(path.join(project.dir, "good"), { bin });
+    const good = await newStack(path.join(project.dir, "good"));
     try {
       const r = await good.pulumi(["preview", "--policy-pack", policyPack]);
       assert.doesNotMatch(r.stdout, /mandatory/);
@@ -227,7 +226,7 @@ describe("package: what users install, run from a fresh project", function () {
     } finally {
       await good.cleanup();
     }
-    const weak = await newStack(path.join(project.dir, "weak"), { bin });
+    const weak = await newStack(path.join(project.dir, "weak"));
     try {
       const r = await weak.pulumi(["preview", "--policy-pack", policyPack], { allowFail: true });
       assert.notEqual(r.code, 0);
@@ -239,11 +238,9 @@ describe("package: what users install, run from a fresh project", function () {
   });
 
   it("pulumi up and destroy of a Vault token against a real Vault server, from the fresh project", async () => {
-    const bin = engineBin();
-    const vault = await startDevVault({ bin });
+    const vault = await startDevVault();
     const ledgerKey = randomBytes(32).toString("hex");
     const stack = await newStack(path.join(project.dir, "vault"), {
-      bin,
       env: vault.env,
       secrets: [vault.token, ledgerKey],
     });

@@ -48,6 +48,13 @@ export interface ResourceFixture {
   readonly props: Record<string, unknown>;
   readonly parent?: string;
   readonly urn?: string;
+  /** The provider resource the engine names in Analyze (its props as the engine sends them). */
+  readonly provider?: {
+    readonly type: string;
+    readonly name: string;
+    readonly urn: string;
+    readonly props: Record<string, unknown>;
+  };
 }
 
 export function urnFor(r: Pick<ResourceFixture, "type" | "name" | "parent">): string {
@@ -82,6 +89,17 @@ export async function runResource(
     notApplicable: (reason?: string): never => {
       throw new NotApplicable(reason);
     },
+    ...(resource.provider
+      ? {
+          provider: {
+            ...resource.provider,
+            props: unknownCheckingProxy(structuredClone(resource.provider.props)) as Record<
+              string,
+              unknown
+            >,
+          },
+        }
+      : {}),
   };
   const validations = [policy.validateResource ?? []].flat();
   try {
