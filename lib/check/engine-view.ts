@@ -186,6 +186,30 @@ function optionsOf(
   };
 }
 
+/**
+ * The provider resource that manages `r`: its explicit provider, or the package's default provider
+ * (added to `resources` the first time a package needs it), or none for components.
+ */
+function providerFor(
+  r: RawRegistration,
+  input: ViewInput,
+  resources: EngineResource[],
+  defaults: Map<string, EngineResource>,
+  engineUrn: (mock: string) => string,
+): EngineResource | undefined {
+  if (r.type.startsWith(PROVIDER_PREFIX) || !(r.custom || r.remote)) return undefined;
+  if (r.provider) {
+    const urn = engineUrn(r.provider.slice(0, r.provider.lastIndexOf("::")));
+    return resources.find((p) => p.urn === urn);
+  }
+  const fresh = defaultProviderFor(input, r);
+  const known = defaults.get(fresh.urn);
+  if (known) return known;
+  defaults.set(fresh.urn, fresh);
+  resources.push(fresh);
+  return fresh;
+}
+
 /** Rebuilds the engine's view of a program run. */
 export function engineView(input: ViewInput): StackView {
   const { project, stack } = input;
@@ -196,19 +220,7 @@ export function engineView(input: ViewInput): StackView {
   const defaults = new Map<string, EngineResource>();
   let stackUrn = urnOf(project, stack, ROOT_STACK_TYPE, `${project}-${stack}`);
 
-  const providerOf = (r: RawRegistration): EngineResource | undefined => {
-    if (r.type.startsWith(PROVIDER_PREFIX) || !(r.custom || r.remote)) return undefined;
-    if (r.provider) {
-      const urn = engineUrn(r.provider.slice(0, r.provider.lastIndexOf("::")));
-      return resources.find((p) => p.urn === urn);
-    }
-    const fresh = defaultProviderFor(input, r);
-    const known = defaults.get(fresh.urn);
-    if (known) return known;
-    defaults.set(fresh.urn, fresh);
-    resources.push(fresh);
-    return fresh;
-  };
+  const providerOf = (r: RawRegistration) => providerFor(r, input, resources, defaults, engineUrn);
 
   for (const r of input.registrations) {
     const parent = r.parent ? engineUrn(r.parent) : undefined;

@@ -1,10 +1,18 @@
 /**
- * Runs a stack program in a fresh child process (lib/check/program-host) and collects what it
+ * Runs a stack program in a fresh child process (lib/check/host) and collects what it
  * registered. A fresh process isolates the module cache, the SDK's registrations and config, as a
  * real `pulumi preview` run does.
  */
 import { createHash } from "node:crypto";
-import { existsSync, readFileSync, renameSync, writeFileSync } from "node:fs";
+import {
+  existsSync,
+  mkdirSync,
+  readdirSync,
+  readFileSync,
+  renameSync,
+  rmSync,
+  writeFileSync,
+} from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { killGroup, spawnGroup } from "./process-group";
@@ -53,29 +61,40 @@ export interface RunOptions {
 }
 
 /**
- * The host script. Compiled, it sits beside this file. From TypeScript sources (tests, ts-node) it
- * is transpiled once into the temp directory: loading it through ts-node would register a second
- * ts-node beside the program's own, and the program's source positions would lose their maps.
+ * The host script (lib/check/host/main). Compiled, it sits in host/ beside this file. From
+ * TypeScript sources (tests, ts-node) the host folder is transpiled once into the temp directory:
+ * loading it through ts-node would register a second ts-node beside the program's own, and the
+ * program's source positions would lose their maps.
  */
 function hostScript(): string {
   const ext = path.extname(__filename);
-  const source = path.join(__dirname, `program-host${ext}`);
-  if (ext !== ".ts") return source;
-  const text = readFileSync(source, "utf8");
-  const hash = createHash("sha256").update(text).digest("hex").slice(0, 16);
-  const out = path.join(os.tmpdir(), `tokenguard-program-host-${hash}.js`);
-  if (!existsSync(out)) {
+  const dir = path.join(__dirname, "host");
+  if (ext !== ".ts") return path.join(dir, "main.js");
+  const files = readdirSync(dir)
+    .filter((f) => f.endsWith(".ts"))
+    .sort();
+  const texts = files.map((f) => readFileSync(path.join(dir, f), "utf8"));
+  const hash = createHash("sha256").update(texts.join("\0")).digest("hex").slice(0, 16);
+  const out = path.join(os.tmpdir(), `tokenguard-program-host-${hash}`);
+  if (!existsSync(path.join(out, "main.js"))) {
     // eslint-disable-next-line @typescript-eslint/no-require-imports -- a dev dependency, needed only from sources
     const ts = require("typescript") as typeof import("typescript");
-    const js = ts.transpileModule(text, {
-      compilerOptions: { module: ts.ModuleKind.CommonJS, target: ts.ScriptTarget.ES2022 },
-      fileName: source,
-    }).outputText;
     const tmp = `${out}.${process.pid}`;
-    writeFileSync(tmp, js);
-    renameSync(tmp, out);
+    mkdirSync(tmp, { recursive: true });
+    files.forEach((f, i) => {
+      const js = ts.transpileModule(texts[i], {
+        compilerOptions: { module: ts.ModuleKind.CommonJS, target: ts.ScriptTarget.ES2022 },
+        fileName: path.join(dir, f),
+      }).outputText;
+      writeFileSync(path.join(tmp, f.replace(/\.ts$/, ".js")), js);
+    });
+    try {
+      renameSync(tmp, out); // atomic: a concurrent run sees a whole folder or none
+    } catch {
+      rmSync(tmp, { recursive: true, force: true }); // another run published it first
+    }
   }
-  return out;
+  return path.join(out, "main.js");
 }
 
 /** The environment the Node language host gives a program: config, project, stack, preview. */
@@ -90,6 +109,51 @@ function programEnv(project: Project, organization: string): NodeJS.ProcessEnv {
     PULUMI_NODEJS_ROOT_DIRECTORY: project.root,
     ...(project.typescript ? { PULUMI_NODEJS_TYPESCRIPT: "true" } : {}),
     ...(project.tsconfig ? { PULUMI_NODEJS_TSCONFIG_PATH: project.tsconfig } : {}),
+  };
+}
+
+/** What the host sends, collected; `outcome` is set by the first "done" or "failed". */
+class Collected {
+  readonly registrations: RawRegistration[] = [];
+  readonly outputs = new Map<string, Record<string, unknown>>();
+  readonly logs: { level: "info" | "warn" | "error"; message: string }[] = [];
+  outcome?: { ok: true } | { ok: false; error: ProgramError };
+
+  constructor(private readonly onRegistered?: (count: number) => void) {}
+
+  take(m: HostMessage): void {
+    switch (m.kind) {
+      case "registered":
+        this.registrations.push(m.registration);
+        this.onRegistered?.(this.registrations.length);
+        break;
+      case "outputs":
+        this.outputs.set(m.mockUrn, m.outputs);
+        break;
+      case "log":
+        this.logs.push({ level: m.level, message: m.message });
+        break;
+      case "done":
+        this.outcome ??= { ok: true };
+        break;
+      case "failed":
+        this.outcome ??= { ok: false, error: new ProgramError(m.message) };
+        break;
+    }
+  }
+}
+
+/** The job the host runs: where the program is and how to load it. */
+function jobOf(project: Project, organization: string): HostJob {
+  return {
+    programDir: project.programDir,
+    entry: project.entry,
+    rootDir: project.root,
+    organization,
+    project: project.name,
+    stack: project.stack,
+    typescript: project.typescript,
+    ...(project.tsconfig ? { tsconfig: project.tsconfig } : {}),
   };
 }
 
@@ -113,51 +177,16 @@ export function runProgram(project: Project, options: RunOptions = {}): Promise<
   child.stderr!.setEncoding("utf8").on("data", (chunk: string) => {
     stderr = (stderr + chunk).slice(-8192);
   });
-  const job: HostJob = {
-    programDir: project.programDir,
-    entry: project.entry,
-    rootDir: project.root,
-    organization,
-    project: project.name,
-    stack: project.stack,
-    typescript: project.typescript,
-    ...(project.tsconfig ? { tsconfig: project.tsconfig } : {}),
-  };
-  child.send(job);
-
-  const registrations: RawRegistration[] = [];
-  const outputs = new Map<string, Record<string, unknown>>();
-  const logs: { level: "info" | "warn" | "error"; message: string }[] = [];
+  child.send(jobOf(project, organization));
+  const got = new Collected(options.onRegistered);
   return new Promise<ProgramRun>((resolve, reject) => {
-    let outcome: { ok: true } | { ok: false; error: ProgramError } | undefined;
-    const timer = setTimeout(() => {
-      outcome ??= { ok: false, error: new ProgramTimeoutError(timeoutMs) };
-      killGroup(child);
-    }, timeoutMs);
-    child.on("message", (m: HostMessage) => {
-      switch (m.kind) {
-        case "registered":
-          registrations.push(m.registration);
-          options.onRegistered?.(registrations.length);
-          break;
-        case "outputs":
-          outputs.set(m.mockUrn, m.outputs);
-          break;
-        case "log":
-          logs.push({ level: m.level, message: m.message });
-          break;
-        case "done":
-          outcome ??= { ok: true };
-          break;
-        case "failed":
-          outcome ??= { ok: false, error: new ProgramError(m.message) };
-          break;
-      }
-    });
-    const abort = () => {
-      outcome ??= { ok: false, error: new ProgramError("stopped: the check was abandoned") };
+    const stop = (error: ProgramError) => {
+      got.outcome ??= { ok: false, error };
       killGroup(child);
     };
+    const timer = setTimeout(() => stop(new ProgramTimeoutError(timeoutMs)), timeoutMs);
+    const abort = () => stop(new ProgramError("stopped: the check was abandoned"));
+    child.on("message", (m: HostMessage) => got.take(m));
     if (options.signal?.aborted) abort();
     options.signal?.addEventListener("abort", abort, { once: true });
     child.once("error", (e) => {
@@ -167,6 +196,7 @@ export function runProgram(project: Project, options: RunOptions = {}): Promise<
     child.once("exit", (code, signal) => {
       clearTimeout(timer);
       options.signal?.removeEventListener("abort", abort);
+      const { outcome, registrations, outputs, logs } = got;
       if (outcome?.ok) return resolve({ registrations, outputs, logs });
       if (outcome) return reject(outcome.error);
       const tail = stderr.trim().split("\n").slice(-10).join("\n");

@@ -94,38 +94,41 @@ export function registerCheck(program: Command): void {
       'how long the program may run (e.g. "90s", "15m"); then it and every process it started are stopped and check exits 2',
       "10m",
     )
-    .action(async (dir: string, flags: CheckFlags) => {
-      const format = parseFormat(flags.format);
-      const timeoutMs = parseTimeout(flags.timeout);
-      const root = packageRoot();
-      const policyPack = flags.policyPack ?? path.join(root, "policy-packs", "tokenguard");
-      const progress = progressLine();
-      // SIGINT/SIGTERM/SIGHUP: the program and the pack (and all they started) die with check.
-      const releaseSignals = stopGroupsOnSignals("check");
-      let result;
-      try {
-        result = await runCheck({
-          dir,
-          stack: flags.stack,
-          policyPack,
-          ...(flags.config ? { configFile: flags.config } : {}),
-          onProgress: progress.update,
-          timeoutMs,
-        });
-      } catch (e) {
-        const message = failureMessage(e, flags.timeout);
-        // A machine-readable run always writes a complete document, so CI never uploads an
-        // empty file: the failure is in it, and the exit code says 2.
-        if (format === "json") printJson(failedJson(message));
-        if (format === "sarif") printJson(failedSarif(message, packageVersion()));
-        throw new CliError(message, EXIT.error);
-      } finally {
-        releaseSignals();
-        progress.clear();
-      }
-      if (format === "json") printJson(toJson(result));
-      else if (format === "sarif") printJson(toSarif(result, packageVersion()));
-      else process.stdout.write(formatText(result, pc.createColors(process.stdout.isTTY === true)));
-      process.exitCode = hasMandatory(result) ? EXIT.findings : EXIT.ok;
+    .action(checkAction);
+}
+
+/** Runs check and prints its verdict; the exit code says what the verdict is. */
+async function checkAction(dir: string, flags: CheckFlags): Promise<void> {
+  const format = parseFormat(flags.format);
+  const timeoutMs = parseTimeout(flags.timeout);
+  const root = packageRoot();
+  const policyPack = flags.policyPack ?? path.join(root, "policy-packs", "tokenguard");
+  const progress = progressLine();
+  // SIGINT/SIGTERM/SIGHUP: the program and the pack (and all they started) die with check.
+  const releaseSignals = stopGroupsOnSignals("check");
+  let result;
+  try {
+    result = await runCheck({
+      dir,
+      stack: flags.stack,
+      policyPack,
+      ...(flags.config ? { configFile: flags.config } : {}),
+      onProgress: progress.update,
+      timeoutMs,
     });
+  } catch (e) {
+    const message = failureMessage(e, flags.timeout);
+    // A machine-readable run always writes a complete document, so CI never uploads an
+    // empty file: the failure is in it, and the exit code says 2.
+    if (format === "json") printJson(failedJson(message));
+    if (format === "sarif") printJson(failedSarif(message, packageVersion()));
+    throw new CliError(message, EXIT.error);
+  } finally {
+    releaseSignals();
+    progress.clear();
+  }
+  if (format === "json") printJson(toJson(result));
+  else if (format === "sarif") printJson(toSarif(result, packageVersion()));
+  else process.stdout.write(formatText(result, pc.createColors(process.stdout.isTTY === true)));
+  process.exitCode = hasMandatory(result) ? EXIT.findings : EXIT.ok;
 }

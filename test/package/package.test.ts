@@ -122,7 +122,7 @@ describe("package: what users install, run from a fresh project", function () {
       "dist/lib/index.d.ts",
       "dist/lib/policy/index.js",
       "dist/lib/cli/main.js",
-      "dist/lib/check/program-host.js",
+      "dist/lib/check/host/main.js",
       "policy-packs/tokenguard/index.js",
       "policy-packs/tokenguard/package.json",
       "policy-packs/tokenguard/PulumiPolicy.yaml",
