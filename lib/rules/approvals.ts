@@ -68,7 +68,7 @@ export function approvalGrants(
   }
   if (typeof scope !== "string") throw wrong();
   if (grammar === "vault")
-    return { grammar, allow: [fromParsed(parseVaultScope(scope), field, grammar)], deny: [] };
+    return { grammar, allow: [fromParsed(parseVaultScope(scope), field, grammar)] };
   if (grammar === "label")
     return { grammar, allow: [fromParsed(parseLabelScope(scope), field, grammar)] };
   return { grammar, allow: [scope] };

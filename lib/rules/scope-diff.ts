@@ -2,29 +2,24 @@
  * What a change of grants gains and loses, judged by what the grants reach rather than by their
  * text: `secret/data/*` gains over `secret/data/ci/*` though it is shorter, `s3:Get*` gains over
  * `s3:GetObject`, an ARN widened to a wildcard gains, a narrower glob loses. Pure, over the parsed
- * scope grammars (lib/schema/scopes) and the one glob implementation (./globs).
+ * scope grammars (lib/schema/scopes) and the one glob implementation (./globs); Vault paths as
+ * Vault's ACL decides them (./vault-reach), IAM as IAM unions statements.
  *
  * `uncovered(from, to)` is the access `to` grants that `from` does not; a change from `a` to `b`
- * gains `uncovered(a, b)` and loses `uncovered(b, a)`. Denies count the other way round: a deny
+ * gains `uncovered(a, b)` and loses `uncovered(b, a)`. IAM denies count the other way round: a deny
  * removed is a gain.
  */
 import { canonicalJson } from "../audit/canonical";
-import {
-  VAULT_CAPABILITIES,
-  scopeText,
-  type AwsScope,
-  type LabelScope,
-  type VaultScope,
-} from "../schema/scopes";
+import { scopeText, type AwsScope, type LabelScope, type VaultScope } from "../schema/scopes";
 import { globCovers } from "./globs";
+import { vaultReachGained } from "./vault-reach";
 
 /** What a token (or a raw resource holding one) grants, in one scope grammar. */
 export type Grants =
   | {
       readonly grammar: "vault";
+      /** Every path block, `deny` blocks included: Vault decides per path which one governs. */
       readonly allow: readonly VaultScope[];
-      /** Paths a policy document denies (`capabilities = ["deny"]`). */
-      readonly deny: readonly VaultScope[];
     }
   | {
       readonly grammar: "aws";
@@ -42,8 +37,10 @@ export interface ScopeChange {
   readonly scope: string;
   /** The same access as grants of its grammar (a deny's scope as an allow), for approvals. */
   readonly grants: Grants;
-  /** A deny: in `gained` a deny removed, in `lost` a deny added. */
+  /** An IAM deny: in `gained` a deny removed, in `lost` a deny added. */
   readonly deny?: true;
+  /** A path where a Vault gain shows, when its own block looks unchanged (another block governed there). */
+  readonly example?: string;
 }
 
 /** One piece of uncovered access, before it is marked gained or lost. */
@@ -54,28 +51,16 @@ export interface ScopeDelta {
   readonly lost: readonly ScopeChange[];
 }
 
-const CAP_ORDER = new Map<string, number>(VAULT_CAPABILITIES.map((c, i) => [c, i]));
-
-/** Vault grants `to` holds that `from` does not reach, merged per path. */
+/** Vault grants `to` holds that `from` does not reach, per governing block of `to`. */
 function vaultUncovered(from: readonly VaultScope[], to: readonly VaultScope[]): Piece[] {
-  const byPath = new Map<string, Set<string>>();
-  for (const s of to) {
-    const caps = byPath.get(s.path) ?? new Set<string>();
-    s.capabilities.forEach((c) => caps.add(c));
-    byPath.set(s.path, caps);
-  }
-  const out: Piece[] = [];
-  for (const [path, caps] of byPath) {
-    const missing = [...caps].filter((cap) => {
-      const holders = from.filter((f) => f.capabilities.includes(cap)).map((f) => f.path);
-      return !globCovers(holders, path, "vault");
-    });
-    missing.sort((a, b) => (CAP_ORDER.get(a) ?? 99) - (CAP_ORDER.get(b) ?? 99));
-    if (!missing.length) continue;
-    const allow = [{ path, capabilities: missing }];
-    out.push({ scope: scopeText(allow[0]), grants: { grammar: "vault", allow, deny: [] } });
-  }
-  return out;
+  return vaultReachGained(from, to).map(({ path, capabilities, example }) => {
+    const allow = [{ path, capabilities }];
+    return {
+      scope: scopeText(allow[0]),
+      grants: { grammar: "vault", allow },
+      ...(example !== undefined ? { example } : {}),
+    };
+  });
 }
 
 /** An IAM condition block as comparable entries (`operator key value`, canonical). */
@@ -163,13 +148,8 @@ function allowUncovered(from: Grants, to: Grants): Piece[] {
 }
 
 function denyUncovered(from: Grants, to: Grants): Piece[] {
-  if (to.grammar === "vault") {
-    const held = from.grammar === "vault" ? from.deny : [];
-    const asDeny = (ss: readonly VaultScope[]) => ss.map((s) => ({ ...s, capabilities: ["deny"] }));
-    return vaultUncovered(asDeny(held), asDeny(to.deny));
-  }
-  if (to.grammar === "aws") return awsUncovered(from.grammar === "aws" ? from.deny : [], to.deny);
-  return [];
+  if (to.grammar !== "aws") return [];
+  return awsUncovered(from.grammar === "aws" ? from.deny : [], to.deny);
 }
 
 /** The access `to` grants that `from` does not (everything, when `from` is absent or of another grammar). */

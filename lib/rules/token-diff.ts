@@ -4,6 +4,7 @@
  * rotation, owner, purpose and backend changes — with each widening named: any access gained, a
  * longer ttl, a slower (or removed) rotation, a removed owner.
  */
+import { GlobLimitError } from "./globs";
 import { diffGrants, type Grammar, type Grants, type ScopeChange } from "./scope-diff";
 
 /** A duration as given, and its length (Infinity: unbounded). */
@@ -148,6 +149,16 @@ function unknownOf(b: TokenFacts | undefined, a: TokenFacts | undefined) {
   });
 }
 
+/** Access gained and lost, or why it cannot be compared (grants too large to compare exactly). */
+function accessDelta(before: TokenFacts | undefined, after: TokenFacts | undefined) {
+  try {
+    return diffGrants(before?.grants, after?.grants);
+  } catch (e) {
+    if (!(e instanceof GlobLimitError)) throw e;
+    return { why: `too many path patterns to compare exactly (${e.message})` };
+  }
+}
+
 /** The same token with nothing set: the "before" of an added token. */
 function blank(t: TokenFacts): TokenFacts {
   const { key, name, type, urn, managed, backend } = t;
@@ -162,11 +173,15 @@ export function compareToken(
   const facts = after ?? before;
   if (!facts) return undefined;
   const grantsKnown = !unknownOn(before ?? facts, after ?? facts, "scopes");
-  const delta = grantsKnown ? diffGrants(before?.grants, after?.grants) : { gained: [], lost: [] };
+  const compared = grantsKnown ? accessDelta(before, after) : { gained: [], lost: [] };
+  const delta = "why" in compared ? { gained: [], lost: [] } : compared;
   // An added token shows what it is (from nothing); a removed one only that it went.
   const fields = after ? fieldChanges(before ?? blank(after), after) : [];
   const renumbered = before && after ? renumbering(before, after) : undefined;
-  const unknown = unknownOf(before, after);
+  const unknown = [
+    ...unknownOf(before, after),
+    ...("why" in compared ? [{ field: "scopes", why: compared.why }] : []),
+  ];
   const change = !before ? "added" : !after ? "removed" : "changed";
   if (
     change === "changed" &&

@@ -1,13 +1,16 @@
 /**
  * Globs compared with globs (lib/rules/globs): exact, so the scope diff never calls a broader glob
- * narrower. Held against independent regular expressions: every witness really is matched by the
+ * narrower. Vault's segment-wildcard cases follow hashicorp/vault's own ACL tests
+ * (vault/acl_test.go, "Path segment wildcards"), with our values. Held against independent regular expressions: every witness really is matched by the
  * requested glob and by none of the patterns, and "covered" is never contradicted by any path up to
  * five characters. Covering is transitive, and agrees with iamGlob on concrete text.
  */
 import { strict as assert } from "node:assert";
 import fc from "fast-check";
 import {
+  GlobLimitError,
   globCovers,
+  globMatches,
   globWitness,
   iamGlob,
   vaultPathCovers,
@@ -20,8 +23,22 @@ const escape = (ch: string) => ch.replace(/[.+^${}()|[\]\\?*]/g, "\\$&");
 function vaultRegExp(pattern: string): RegExp {
   const star = pattern.endsWith("*");
   const stem = star ? pattern.slice(0, -1) : pattern;
-  const body = [...stem].map((ch) => (ch === "+" ? "[^/]+" : escape(ch))).join("");
+  const body = stem
+    .split("/")
+    .map((seg) => (seg === "+" ? "[^/]*" : [...seg].map(escape).join("")))
+    .join("/");
   return new RegExp(`^${body}${star ? ".*" : ""}$`);
+}
+
+/** Where a vault pattern has a wildcard: its trailing `*` and its whole-segment `+`s. */
+function vaultWildcards(pattern: string): number[] {
+  const stem = pattern.endsWith("*") ? pattern.slice(0, -1) : pattern;
+  const spots = [...stem].flatMap((c, i) =>
+    c === "+" && (i === 0 || stem[i - 1] === "/") && (i === stem.length - 1 || stem[i + 1] === "/")
+      ? [i]
+      : [],
+  );
+  return pattern.endsWith("*") ? [...spots, pattern.length - 1] : spots;
 }
 
 const matcher = (syntax: GlobSyntax) =>
@@ -66,7 +83,10 @@ function narrower(syntax: GlobSyntax): (pattern: string, pick: number, to: numbe
   const vault = ["", "a", "a*", "/*"];
   const iam = ["", "a", "a*", "?", "*a"];
   return (pattern, pick, to) => {
-    const spots = [...pattern].flatMap((c, i) => ("*?+".includes(c) ? [i] : []));
+    const spots =
+      syntax === "vault"
+        ? vaultWildcards(pattern)
+        : [...pattern].flatMap((c, i) => ("*?".includes(c) ? [i] : []));
     if (!spots.length) return pattern;
     const i = spots[pick % spots.length];
     const c = pattern[i];
@@ -152,12 +172,21 @@ describe("globs: covering one glob with others", () => {
   it("Vault's own examples: + is one segment, a trailing * any suffix, a * elsewhere itself", () => {
     assert.ok(vaultPathCovers("secret/+/teamb", "secret/foo/teamb"));
     assert.ok(!vaultPathCovers("secret/+/teamb", "secret/foo/bar/teamb"));
+    assert.ok(!vaultPathCovers("kv/end/+", "kv/end/foo/"), "no trailing segment after a + end");
+    assert.ok(vaultPathCovers("kv/end/v2/+/", "kv/end/v2/foo/"));
     assert.ok(vaultPathCovers("secret/*", "secret/+/teamb"));
     assert.ok(vaultPathCovers("+/+", "secret/+"), "segment by segment, not only by prefix");
+    assert.ok(!vaultPathCovers("secret/a+b", "secret/ab"), "a + inside a segment is itself");
+    assert.ok(vaultPathCovers("secret/+*", "secret/a/b"), "a + segment with the trailing *");
     assert.ok(!vaultPathCovers("secret/data/ci/*", "secret/data/*"));
     assert.ok(vaultPathCovers("secret/data/*", "secret/data/ci/*"));
     assert.ok(!vaultPathCovers("secret/*/x", "secret/a/x"), "a * before the end is literal");
     assert.equal(globWitness(["secret/data/ci/*"], "secret/data/*", "vault"), "secret/data/");
+  });
+
+  it("stops with GlobLimitError past its budget instead of running away", () => {
+    const walk = () => [...globMatches(["a/*", "a/+/b*", "a/+/+/c"], "vault", { maxStates: 5 })];
+    assert.throws(walk, GlobLimitError);
   });
 
   it("IAM: an ARN widened to a wildcard is not covered by the narrower one", () => {

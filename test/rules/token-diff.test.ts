@@ -14,7 +14,6 @@ const span = (text: string, days: number) => ({ text, seconds: days * 86400 });
 const vault = (...paths: string[]): Grants => ({
   grammar: "vault",
   allow: paths.map((p) => ({ path: p, capabilities: ["read"] })),
-  deny: [],
 });
 
 function token(over: Partial<TokenFacts> = {}): TokenFacts {
