@@ -73,6 +73,15 @@ export function approvalText(w: ReviewedWidening, name: string): string {
   return `approved (tokens.${name}.approvedWidening[${w.approval.entry}]): ${w.approval.reason}`;
 }
 
+/** Where a gain shows when its own scope looks unchanged (another Vault block governed there). */
+export function reaching(
+  change: { example?: string },
+  verb: "now reaches" | "no longer reaches",
+  code = (s: string) => s,
+): string {
+  return change.example === undefined ? "" : ` (${verb} ${code(change.example)})`;
+}
+
 export const RENUMBERED =
   "rotation schedule changed (every/anchor): the next pulumi up replaces the credential";
 
@@ -98,11 +107,12 @@ function tokenBlock(result: DiffResult, c: ReviewedChange, col: Colors, cwd: str
   };
   c.gained.forEach((g) => {
     const w = c.widenings.find((x) => x.gain === g);
-    const text = g.deny ? `no longer denied: ${g.scope}` : g.scope;
+    const text = `${g.deny ? "no longer denied: " : ""}${g.scope}${reaching(g, "now reaches")}`;
     lines.push(`    ${col.red("+")} ${text}${widening(w, c.name)}`);
   });
   for (const l of c.lost) {
-    lines.push(`    ${col.green("-")} ${l.deny ? `now denied: ${l.scope}` : l.scope}`);
+    const text = `${l.deny ? "now denied: " : ""}${l.scope}`;
+    lines.push(`    ${col.green("-")} ${text}${reaching(l, "no longer reaches")}`);
   }
   for (const f of c.fields) {
     const w = c.widenings.find((x) => x.change === f);

@@ -5,7 +5,15 @@ const scopeChange = {
   type: "object",
   additionalProperties: false,
   required: ["scope"],
-  properties: { scope: { type: "string", minLength: 1 }, deny: { const: true } },
+  properties: {
+    scope: { type: "string", minLength: 1 },
+    deny: { const: true },
+    example: {
+      type: "string",
+      description:
+        "A Vault path where the change shows, when the scope's own block looks unchanged.",
+    },
+  },
 } as const;
 
 /** JSON Schema (draft-07) of `tokenguard diff --format json`, for consumers that validate it. */
@@ -128,6 +136,7 @@ export const DIFF_JSON_SCHEMA = {
         kind: { enum: ["access", "ttl", "rotation", "owner"] },
         scope: text,
         deny: { const: true },
+        example: text,
         field: text,
         before: text,
         after: text,

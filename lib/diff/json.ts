@@ -8,10 +8,17 @@ import type { ReviewedChange, ReviewedWidening } from "../rules/approvals";
 import type { DiffResult } from "./diff";
 import { counts, type Counts } from "./format";
 
+export interface ScopeJson {
+  readonly scope: string;
+  readonly deny?: true;
+  readonly example?: string;
+}
+
 export interface DiffJsonWidening {
   readonly kind: "access" | "ttl" | "rotation" | "owner";
   readonly scope?: string;
   readonly deny?: true;
+  readonly example?: string;
   readonly field?: string;
   readonly before?: string;
   readonly after?: string;
@@ -29,8 +36,8 @@ export interface DiffJsonToken {
   readonly managed: boolean;
   readonly backend: string;
   readonly change: "added" | "removed" | "changed";
-  readonly gained: readonly { readonly scope: string; readonly deny?: true }[];
-  readonly lost: readonly { readonly scope: string; readonly deny?: true }[];
+  readonly gained: readonly ScopeJson[];
+  readonly lost: readonly ScopeJson[];
   readonly fields: readonly { field: string; before?: string; after?: string; widening?: string }[];
   readonly renumbered?: { readonly before: number; readonly after: number };
   readonly unknown: readonly { readonly field: string; readonly why: string }[];
@@ -53,9 +60,10 @@ export interface DiffJson {
   readonly tokens: readonly DiffJsonToken[];
 }
 
-const scopeItem = (s: { scope: string; deny?: true }) => ({
+const scopeItem = (s: { scope: string; deny?: true; example?: string }) => ({
   scope: s.scope,
   ...(s.deny ? { deny: s.deny } : {}),
+  ...(s.example !== undefined ? { example: s.example } : {}),
 });
 
 function wideningJson(w: ReviewedWidening): DiffJsonWidening {

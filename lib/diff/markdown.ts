@@ -5,7 +5,7 @@
  */
 import type { ReviewedChange, ReviewedWidening } from "../rules/approvals";
 import type { DiffResult } from "./diff";
-import { approvalText, kindOf, RENUMBERED, summaryLine, whereText } from "./format";
+import { approvalText, kindOf, reaching, RENUMBERED, summaryLine, whereText } from "./format";
 
 /** Text safe in a table cell: pipes escaped, line breaks flattened. */
 function cell(text: string): string {
@@ -33,11 +33,14 @@ function rows(c: ReviewedChange): string[][] {
     out.push([
       bold(g.deny ? "no longer denied" : "gains"),
       "",
-      bold(code(g.scope)),
+      bold(code(g.scope)) + reaching(g, "now reaches", code),
       verdictOf(w, c.name),
     ]);
   }
-  for (const l of c.lost) out.push([l.deny ? "now denied" : "loses", code(l.scope), "", ""]);
+  for (const l of c.lost) {
+    const where = reaching(l, "no longer reaches", code);
+    out.push([l.deny ? "now denied" : "loses", code(l.scope) + where, "", ""]);
+  }
   for (const f of c.fields) {
     const w = c.widenings.find((x) => x.change === f);
     const after = f.after === undefined ? "none" : code(f.after);

@@ -35,7 +35,7 @@ function span(field: string, text: unknown, unknown: Unknown[]): Span | undefine
 function specGrants(spec: TokenSpec): Grants {
   switch (spec.backend) {
     case "vault":
-      return { grammar: "vault", allow: spec.scopes as VaultScope[], deny: [] };
+      return { grammar: "vault", allow: spec.scopes as VaultScope[] };
     case "random":
       return { grammar: "label", allow: spec.scopes as LabelScope[] };
     default:
@@ -114,22 +114,18 @@ function vaultTokenFacts(r: ResourceRecord): TokenFacts {
   };
 }
 
-/** A vault.Policy outside ScopedToken: the paths its document grants and denies. */
+/** A vault.Policy outside ScopedToken: its document's path blocks (deny blocks included). */
 function vaultPolicyFacts(r: ResourceRecord): TokenFacts {
   const base = baseFacts(r, "vault");
   const document = readable(r.inputs.policy);
   if (!document.ok)
     return { ...base, unknown: [{ field: "scopes", why: `policy: ${document.why}` }] };
   try {
-    const paths = parseVaultPolicy(document.value as string);
-    const deny = paths.filter((p) => p.capabilities.includes("deny"));
-    const allow = paths.filter((p) => !p.capabilities.includes("deny"));
-    const scope = ({ path, capabilities }: VaultScope) => ({ path, capabilities });
-    return {
-      ...base,
-      grants: { grammar: "vault", allow: allow.map(scope), deny: deny.map(scope) },
-      unknown: [],
-    };
+    const allow = parseVaultPolicy(document.value as string).map(({ path, capabilities }) => ({
+      path,
+      capabilities,
+    }));
+    return { ...base, grants: { grammar: "vault", allow }, unknown: [] };
   } catch (e) {
     if (!(e instanceof VaultPolicyParseError)) throw e;
     return { ...base, unknown: [{ field: "scopes", why: `policy does not parse: ${e.message}` }] };

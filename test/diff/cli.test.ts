@@ -20,7 +20,7 @@ import { toSarif } from "../../lib/diff/sarif";
 import { ApprovalError } from "../../lib/rules/approvals";
 import { ROOT, runCli, spawnCli, tempDir } from "../helpers/cli";
 import { sarifValidator } from "../helpers/sarif";
-import { deployed, FIXTURE } from "./exports";
+import { deployed, FIXTURE, README_SAMPLE } from "./exports";
 
 const validateJson = new Ajv({ allErrors: true, strict: false }).compile(DIFF_JSON_SCHEMA);
 const PROGRAM = path.join(ROOT, FIXTURE, "index.ts");
@@ -31,13 +31,17 @@ const lineOf = (name: string) =>
     .split("\n")
     .findIndex((l) => l.includes(`("${name}"`)) + 1;
 
-/** The deployed stack before this change: narrower scopes, a shorter ttl, one more token, no owner. */
+/**
+ * The deployed stack before this change: narrower scopes, a deny block, a shorter ttl, one more
+ * token, no owner.
+ */
 const OLDER = {
   ordersScopes: ["orders:read"],
   ordersOwner: null,
   ciScopes: ["secret/data/ci/*:read"],
   ciTtl: "20d",
   legacyCaps: ["read"],
+  legacyDeny: true,
   legacyPolicies: ["legacy", "ci-read"],
   botActions: ["s3:GetObject"],
   retired: true,
@@ -93,7 +97,7 @@ describe("tokenguard diff (CLI)", function () {
         "    owner none → team-orders",
         "    + secret/data/*:read  [widening: needs approval]",
         "    ttl 20d → 31d  [widening: needs approval]",
-        "    + secret/data/legacy/*:list  [widening: needs approval]",
+        "    + secret/data/legacy/*:read,list (now reaches secret/data/legacy/admin/)  [widening: needs approval]",
         "    - ci-read",
         "    + s3:PutObject on arn:aws:s3:::acme-artifacts/*  [widening: needs approval]",
         "    - reports:read",
@@ -121,6 +125,9 @@ describe("tokenguard diff (CLI)", function () {
         widenings: 5,
         unapproved: 5,
       });
+      assert.deepEqual(doc.tokens.find((t) => t.name === "legacy-policy")!.gained, [
+        { scope: "secret/data/legacy/*:read,list", example: "secret/data/legacy/admin/" },
+      ]);
       const ci = doc.tokens.find((t) => t.name === "ci-deploy")!;
       assert.deepEqual(ci.gained, [{ scope: "secret/data/*:read" }]);
       assert.deepEqual(ci.fields, [{ field: "ttl", before: "20d", after: "31d", widening: "ttl" }]);
@@ -150,6 +157,12 @@ describe("tokenguard diff (CLI)", function () {
       assert.ok(lines.includes("| **gains** |  | **`orders:write`** | ❌ **needs approval** |"));
       assert.ok(lines.includes("| **ttl** | `20d` | **`31d`** | ❌ **needs approval** |"));
       assert.ok(lines.includes("| loses | `ci-read` |  |  |"));
+      assert.ok(
+        lines.includes(
+          "| **gains** |  | **`secret/data/legacy/*:read,list`** (now reaches `secret/data/legacy/admin/`) | ❌ **needs approval** |",
+        ),
+        md,
+      );
       assert.ok(lines.includes("| owner | none | `team-orders` |  |"), "not a widening: not bold");
     });
 
@@ -177,6 +190,23 @@ describe("tokenguard diff (CLI)", function () {
         `${FIXTURE}/index.ts`,
       );
     });
+  });
+
+  it("README.md's sample is this code's output for the change it describes", async () => {
+    const dir = path.join(ROOT, FIXTURE);
+    const policy = write("readme-policy.yaml", README_SAMPLE.policy);
+    const result = await runDiff({
+      dir,
+      against: write("readme.json", deployed(README_SAMPLE.deployed)),
+      project: (p) => ({ ...p, config: { ...p.config, "tokenguard:policyFile": policy } }),
+    });
+    const sample = formatMarkdown(result, dir).trimEnd();
+    assert.ok(readFileSync(path.join(ROOT, "README.md"), "utf8").includes(sample), sample);
+    assert.ok(
+      readFileSync(path.join(ROOT, "README.md"), "utf8").includes(
+        README_SAMPLE.policy.split("\n")[4].trim(),
+      ),
+    );
   });
 
   it("reads the export from stdin with -", () => {

@@ -13,6 +13,8 @@ export interface DeployedOptions {
   readonly ciTtl?: string;
   readonly ordersOwner?: string | null;
   readonly legacyCaps?: readonly string[];
+  /** A deny block under the legacy policy's path. */
+  readonly legacyDeny?: boolean;
   readonly legacyPolicies?: readonly string[];
   readonly botActions?: readonly string[];
   /** A ScopedToken deployed but no longer declared. */
@@ -42,11 +44,14 @@ function token(name: string, backend: "random" | "vault", scopes: readonly strin
 
 function legacy(o: DeployedOptions): Resource[] {
   const caps = (o.legacyCaps ?? ["read", "list"]).map((c) => JSON.stringify(c)).join(", ");
+  const deny = o.legacyDeny
+    ? 'path "secret/data/legacy/admin/*" {\n  capabilities = ["deny"]\n}\n'
+    : "";
   return [
     raw("vault:index/policy:Policy", "legacy-policy", {
       inputs: {
         name: "legacy",
-        policy: `path "secret/data/legacy/*" {\n  capabilities = [${caps}]\n}\n`,
+        policy: `path "secret/data/legacy/*" {\n  capabilities = [${caps}]\n}\n${deny}`,
       },
       outputs: { name: "legacy" },
     }),
@@ -108,5 +113,22 @@ export function deployed(o: DeployedOptions = {}): string {
   ];
   return JSON.stringify(stackExport(resources));
 }
+
+/** The change README.md shows ("Reviewing token changes"): its sample is this, run. */
+export const README_SAMPLE = {
+  deployed: {
+    ciScopes: ["secret/data/ci/*:read", "secret/metadata/ci/*:list"],
+    ciTtl: "20d",
+    ordersScopes: ["orders:read"],
+  },
+  policy: [
+    "tokens:",
+    "  orders-api:",
+    "    approvedWidening:",
+    '      - scope: "orders:write"',
+    '        reason: "order sync writes back status (ORD-88)"',
+    "",
+  ].join("\n"),
+} as const;
 
 export { STACK };
