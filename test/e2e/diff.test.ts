@@ -303,3 +303,65 @@ describe("e2e: tokenguard diff against a deployed stack", function () {
     }
   });
 });
+
+/**
+ * A raw vault.Policy whose deny block is removed: diff reports the read it gives back under the
+ * block that now governs those paths, and the real Vault agrees once the change is deployed.
+ */
+describe("e2e: tokenguard diff on a Vault policy, held to what Vault then allows", function () {
+  this.timeout(900_000);
+  let vault: DevVault;
+  let prog: TempProgram;
+  let stack: Stack;
+
+  const program = (withDeny: boolean) => {
+    const blocks = [
+      'path "secret/data/*" { capabilities = ["read"] }',
+      ...(withDeny ? ['path "secret/data/prod/*" { capabilities = ["deny"] }'] : []),
+    ];
+    return [
+      'const vault = require("@pulumi/vault");',
+      `const policy = new vault.Policy("ops", { name: "ops", policy: ${JSON.stringify(blocks.join("\n"))} });`,
+      'const token = new vault.Token("ops-token", { policies: ["ops"], explicitMaxTtl: "1h", renewable: false, metadata: { owner: "team-ops" } }, { dependsOn: [policy] });',
+      "exports.token = token.clientToken;",
+      "",
+    ].join("\n");
+  };
+
+  before(async () => {
+    const bin = engineBin();
+    vault = await startDevVault({ bin });
+    prog = await tempProgram({ "index.js": program(true) }, { name: "opsprog" });
+    stack = await newStack(prog.dir, { bin, env: vault.env, secrets: [vault.token] });
+    await stack.setConfig("vault:skipChildToken", "true");
+    await stack.up();
+  });
+
+  after(async () => {
+    await stack?.destroy().catch(() => undefined);
+    await stack?.cleanup();
+    await vault?.stop();
+    await prog?.remove();
+  });
+
+  it("a deny block removed gains the broader block's read where it denied, as Vault then allows", async () => {
+    const token = String((await stack.outputs({ showSecrets: true })).token);
+    const readProd = () => vault.api("GET", "secret/data/prod/db", { token });
+    assert.equal((await readProd()).status, 403, `denied before (${fingerprint(token)})`);
+
+    await fs.promises.writeFile(path.join(prog.dir, "index.js"), program(false));
+    const r = await run(
+      process.execPath,
+      [CLI, "diff", prog.dir, "--stack", stack.name, "--format", "json"],
+      { cwd: prog.dir, env: stack.env, allowFail: true },
+    );
+    assert.equal(r.code, 1, r.stderr);
+    const [ops] = JSON.parse(r.stdout).tokens;
+    assert.equal(ops.name, "ops");
+    assert.deepEqual(ops.gained, [{ scope: "secret/data/*:read", example: "secret/data/prod/" }]);
+    assert.equal(ops.widenings[0].approval, null);
+
+    await stack.up();
+    assert.notEqual((await readProd()).status, 403, "Vault now lets the token read there");
+  });
+});
