@@ -230,11 +230,17 @@ export function vaultPathsOverlap(a: string, b: string): boolean {
  * segments win; the longer path wins; the lexicographically larger wins. Negative when `a` loses.
  */
 export function compareVaultPathPriority(a: string, b: string): number {
+  // As Vault reads a path: its first "+", or its trailing "*" (a "*" elsewhere is literal); the
+  // "+" segments of the path without that "*" (so "a/+*" has one).
+  const stem = (p: string) => (p.endsWith("*") ? p.slice(0, -1) : p);
   const firstWildcard = (p: string) => {
-    const i = p.search(/[*+]/);
-    return i < 0 ? Infinity : i;
+    const plus = p.indexOf("+");
+    return Math.min(plus < 0 ? Infinity : plus, p.endsWith("*") ? p.length - 1 : Infinity);
   };
-  const plusSegments = (p: string) => p.split("/").filter((s) => s === "+").length;
+  const plusSegments = (p: string) =>
+    stem(p)
+      .split("/")
+      .filter((s) => s === "+").length;
   const byWildcard = firstWildcard(a) - firstWildcard(b);
   if (byWildcard !== 0 && !Number.isNaN(byWildcard)) return byWildcard;
   const glob = Number(b.endsWith("*")) - Number(a.endsWith("*"));

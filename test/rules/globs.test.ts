@@ -25,7 +25,7 @@ function vaultRegExp(pattern: string): RegExp {
   const stem = star ? pattern.slice(0, -1) : pattern;
   const body = stem
     .split("/")
-    .map((seg) => (seg === "+" ? "[^/]*" : [...seg].map(escape).join("")))
+    .map((seg) => (seg === "+" ? "[^/]+" : [...seg].map(escape).join("")))
     .join("/");
   return new RegExp(`^${body}${star ? ".*" : ""}$`);
 }

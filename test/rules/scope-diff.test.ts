@@ -283,7 +283,7 @@ const CONCRETE = (() => {
 function matches(pattern: string, path: string): boolean {
   const prefix = pattern.endsWith("*");
   const segs = (prefix ? pattern.slice(0, -1) : pattern).split("/");
-  const body = segs.map((s) => (s === "+" ? "[^/]*" : s.replace(/[.+]/g, "\\$&"))).join("/");
+  const body = segs.map((s) => (s === "+" ? "[^/]+" : s.replace(/[.+]/g, "\\$&"))).join("/");
   return new RegExp(`^${body}${prefix ? ".*" : ""}$`).test(path);
 }
 
@@ -292,7 +292,7 @@ function outranks(a: string, b: string): boolean {
   const key = (p: string) => {
     const prefix = p.endsWith("*");
     const stem = prefix ? p.slice(0, -1) : p;
-    const plus = `/${stem}/`.indexOf("/+/");
+    const plus = stem.indexOf("+"); // Vault: the first "+" anywhere
     const first = Math.min(plus < 0 ? Infinity : plus, prefix ? stem.length : Infinity);
     return [first, prefix ? 0 : 1, -stem.split("/").filter((s) => s === "+").length, stem.length];
   };
