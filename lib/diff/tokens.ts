@@ -59,7 +59,7 @@ function summaryFacts(summary: TokenSummary, base: ReturnType<typeof baseFacts>)
   const overlap = span("rotation.overlap", rotation?.overlap, unknown);
   return {
     ...base,
-    backend: String(summary.backend),
+    backend: plainText(summary.backend) ?? "unknown",
     ...(spec ? { grants: specGrants(spec) } : {}),
     ...(ttl ? { ttl } : {}),
     ...(every ? { every } : {}),
