@@ -1,10 +1,13 @@
 /**
  * `tokenguard diff` as text: one block per changed token — access gained (+) and lost (-), field
  * changes, renumbered generations, what could not be compared — each widening marked with its
- * approval or as needing one, then the verdict. Colour only on a terminal (picocolors).
+ * approval or as needing one, then the verdict. Colour only on a terminal (picocolors). Names,
+ * scopes and reasons come from state, the program or the policy file: their control characters
+ * are printed escaped (lib/escape).
  */
 import * as path from "node:path";
 import type pc from "picocolors";
+import { escapeControls as x } from "../escape";
 import type { ReviewedChange, ReviewedWidening } from "../rules/approvals";
 import type { FieldChange } from "../rules/token-diff";
 import type { DiffResult } from "./diff";
@@ -58,19 +61,19 @@ export function summaryLine(result: DiffResult): string {
 
 /** What a token is, in a heading: `ScopedToken (vault)` or the raw resource type. */
 export function kindOf(c: ReviewedChange): string {
-  return c.managed ? `ScopedToken (${c.backend})` : c.type;
+  return x(c.managed ? `ScopedToken (${c.backend})` : c.type);
 }
 
 /** A field change as `ttl 31d → 60d` (a side that is not set shows as "none"). */
 export function fieldText(f: FieldChange): string {
-  return `${f.field} ${f.before ?? "none"} → ${f.after ?? "none"}`;
+  return x(`${f.field} ${f.before ?? "none"} → ${f.after ?? "none"}`);
 }
 
 /** The approval of a widening, or that it needs one. */
 export function approvalText(w: ReviewedWidening, name: string): string {
   if (!w.approval) return "needs approval";
   if (w.approval.by === "flag") return "approved by --allow-widening";
-  return `approved (tokens.${name}.approvedWidening[${w.approval.entry}]): ${w.approval.reason}`;
+  return x(`approved (tokens.${name}.approvedWidening[${w.approval.entry}]): ${w.approval.reason}`);
 }
 
 /** Where a gain shows when its own scope looks unchanged (another Vault block governed there). */
@@ -79,7 +82,7 @@ export function reaching(
   verb: "now reaches" | "no longer reaches",
   code = (s: string) => s,
 ): string {
-  return change.example === undefined ? "" : ` (${verb} ${code(change.example)})`;
+  return change.example === undefined ? "" : ` (${verb} ${code(x(change.example))})`;
 }
 
 export const RENUMBERED =
@@ -91,14 +94,14 @@ export function whereText(result: DiffResult, c: ReviewedChange, cwd: string): s
   if (!at) return undefined;
   const rel = path.relative(cwd, at.file);
   const file = rel.startsWith("..") || path.isAbsolute(rel) ? at.file : rel;
-  return `${file}:${at.line}:${at.column}`;
+  return x(`${file}:${at.line}:${at.column}`);
 }
 
 function tokenBlock(result: DiffResult, c: ReviewedChange, col: Colors, cwd: string): string[] {
   const mark = { added: "+", removed: "-", changed: "~" }[c.change];
   const where = whereText(result, c, cwd);
   const lines = [
-    `${col.bold(`${mark} ${c.name}`)}  ${kindOf(c)}  ${c.change}${where ? col.dim(`  at ${where}`) : ""}`,
+    `${col.bold(`${mark} ${x(c.name)}`)}  ${kindOf(c)}  ${c.change}${where ? col.dim(`  at ${where}`) : ""}`,
   ];
   const widening = (w: ReviewedWidening | undefined, name: string) => {
     if (!w) return "";
@@ -107,11 +110,11 @@ function tokenBlock(result: DiffResult, c: ReviewedChange, col: Colors, cwd: str
   };
   c.gained.forEach((g) => {
     const w = c.widenings.find((x) => x.gain === g);
-    const text = `${g.deny ? "no longer denied: " : ""}${g.scope}${reaching(g, "now reaches")}`;
+    const text = `${g.deny ? "no longer denied: " : ""}${x(g.scope)}${reaching(g, "now reaches")}`;
     lines.push(`    ${col.red("+")} ${text}${widening(w, c.name)}`);
   });
   for (const l of c.lost) {
-    const text = `${l.deny ? "now denied: " : ""}${l.scope}`;
+    const text = `${l.deny ? "now denied: " : ""}${x(l.scope)}`;
     lines.push(`    ${col.green("-")} ${text}${reaching(l, "no longer reaches")}`);
   }
   for (const f of c.fields) {
@@ -121,7 +124,7 @@ function tokenBlock(result: DiffResult, c: ReviewedChange, col: Colors, cwd: str
   if (c.renumbered) {
     lines.push(`    generation ${c.renumbered.before} → ${c.renumbered.after}: ${RENUMBERED}`);
   }
-  for (const u of c.unknown) lines.push(col.dim(`    ? ${u.field} not compared: ${u.why}`));
+  for (const u of c.unknown) lines.push(col.dim(x(`    ? ${u.field} not compared: ${u.why}`)));
   return lines;
 }
 
@@ -131,7 +134,7 @@ export function formatText(result: DiffResult, col: Colors, cwd = process.cwd())
     ? `${result.against.source} (no such stack: every token is new)`
     : `${result.against.source}${result.against.stack ? ` (stack ${result.against.stack})` : ""}`;
   const lines = [
-    `${col.bold("tokenguard diff")} ${result.project} (stack ${result.stack}) against ${against}`,
+    `${col.bold("tokenguard diff")} ${x(`${result.project} (stack ${result.stack}) against ${against}`)}`,
     "",
   ];
   for (const c of result.changes) lines.push(...tokenBlock(result, c, col, cwd), "");
@@ -145,7 +148,9 @@ export function formatText(result: DiffResult, col: Colors, cwd = process.cwd())
   );
   if (result.unapproved) {
     lines.push(
-      `approve each in ${result.policy === "built-in defaults" ? "tokenguard.policy.yaml" : result.policy} (tokens.<name>.approvedWidening, with a reason) or pass --allow-widening`,
+      x(
+        `approve each in ${result.policy === "built-in defaults" ? "tokenguard.policy.yaml" : result.policy} (tokens.<name>.approvedWidening, with a reason) or pass --allow-widening`,
+      ),
     );
   }
   return `${lines.join("\n")}\n`;

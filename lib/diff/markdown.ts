@@ -4,19 +4,23 @@
  * every gain and widening in bold and each widening's approval (or need of one) beside it.
  */
 import type { ReviewedChange, ReviewedWidening } from "../rules/approvals";
+import { escapeControls } from "../escape";
 import type { DiffResult } from "./diff";
 import { approvalText, kindOf, reaching, RENUMBERED, summaryLine, whereText } from "./format";
 
-/** Text safe in a table cell: pipes escaped, line breaks flattened. */
+/** Text safe in a table cell: controls escaped (lib/escape), then backslashes and pipes. */
 function cell(text: string): string {
-  return text.replace(/\\/g, "\\\\").replace(/\|/g, "\\|").replace(/\r?\n/g, " ");
+  return escapeControls(text).replace(/\\/g, "\\\\").replace(/\|/g, "\\|");
 }
 
-/** Inline code that survives backticks in the text. */
+/**
+ * Inline code that survives backticks in the text; in a table cell a pipe is escaped even inside
+ * code (GitHub's tables), a backslash is not (code shows it as is).
+ */
 function code(text: string): string {
   const fence = text.includes("`") ? "``" : "`";
   const pad = text.startsWith("`") || text.endsWith("`") ? " " : "";
-  return cell(`${fence}${pad}${text}${pad}${fence}`);
+  return `${fence}${pad}${escapeControls(text).replace(/\|/g, "\\|")}${pad}${fence}`;
 }
 
 const bold = (text: string) => (text ? `**${text}**` : text);

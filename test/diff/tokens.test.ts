@@ -2,10 +2,18 @@
  * What a review reads from a stack export (lib/diff/records, tokens, aws-tokens): ScopedTokens
  * through their summary, and the raw token resources the pack judges — Vault tokens and policies,
  * IAM principals holding access keys, their policies and keys, token secrets and their rotation.
- * Secret, unknown or unreadable values are never read; they are named as not compared.
+ * Secret, unknown or unreadable values are never read; they are named as not compared. What it
+ * prints from state is escaped.
  */
 import { strict as assert } from "node:assert";
+import pc from "picocolors";
+import type { DiffResult } from "../../lib/diff/diff";
+import { formatText } from "../../lib/diff/format";
+import { formatMarkdown } from "../../lib/diff/markdown";
 import { recordsOfExport } from "../../lib/diff/records";
+import { reviewWidenings, unapproved } from "../../lib/rules/approvals";
+import { compareTokens } from "../../lib/rules/token-diff";
+import { DEFAULT_POLICY } from "../../lib/schema/policy-file";
 import { tokenFacts } from "../../lib/diff/tokens";
 import { parseStackExport } from "../../lib/scan/state";
 import { UNKNOWN } from "../../lib/wire";
@@ -191,5 +199,48 @@ describe("diff: tokens read from an export", () => {
     );
     assert.ok(!JSON.stringify(facts).includes(value));
     assert.match(facts[0].unknown[0].why, /policies: a secret/);
+  });
+});
+
+describe("diff: what it prints from state is escaped", () => {
+  it("a token name or scope with terminal escapes or line breaks cannot forge lines", () => {
+    const ESC = "\u001b";
+    const evil = `x${ESC}[2J\n~ forged  ScopedToken (vault)  changed`;
+    const added = tokenFacts(
+      recordsOfExport(
+        parseStackExport(
+          JSON.stringify(
+            stackExport([
+              raw("vault:index/token:Token", evil, {
+                inputs: { policies: [`ops\n    + root  [widening: needs approval]`] },
+              }),
+            ]),
+          ),
+          "test",
+        ),
+      ),
+    );
+    const changes = reviewWidenings(compareTokens([], added), DEFAULT_POLICY, false);
+    const result: DiffResult = {
+      project: "orders",
+      stack: "prod",
+      projectDir: "/nowhere",
+      against: { source: "deployed.json", missing: false },
+      policy: DEFAULT_POLICY.source,
+      changes,
+      unchanged: 0,
+      unapproved: unapproved(changes),
+      locations: new Map(),
+    };
+    const text = formatText(result, pc.createColors(false));
+    const md = formatMarkdown(result);
+    // eslint-disable-next-line no-control-regex -- the characters under test
+    const raw_ = /[\u0000-\u0009\u000b-\u001f\u007f]/;
+    for (const out of [text, md]) {
+      assert.doesNotMatch(out, raw_);
+      assert.ok(!out.split("\n").some((l) => l.startsWith("~ forged")), out);
+      assert.ok(!out.split("\n").some((l) => l.startsWith("    + root")), out);
+    }
+    assert.match(text, /\+ x\\x1b\[2J\\n~ forged {2}ScopedToken/);
   });
 });
