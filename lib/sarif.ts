@@ -3,6 +3,8 @@
  * `tokenguard check`. Each command maps its own findings to results; the shape around them (tool,
  * rules with GitHub's `security-severity`, the %SRCROOT% base) is written here only.
  */
+import * as path from "node:path";
+import { pathToFileURL } from "node:url";
 import type * as Sarif from "sarif";
 
 export type SarifSeverity = "critical" | "high" | "medium" | "low";
@@ -17,6 +19,13 @@ export const SECURITY_SEVERITY: Record<SarifSeverity, string> = {
 
 /** The base every relative artifact URI resolves against: the directory the command ran in. */
 export const SRCROOT = "%SRCROOT%";
+
+/** A file as an artifact: relative to %SRCROOT% (`cwd`) when inside it, else a file: URI. */
+export function artifactUri(file: string, cwd: string): Sarif.ArtifactLocation {
+  const rel = path.relative(cwd, file);
+  if (rel.startsWith("..") || path.isAbsolute(rel)) return { uri: pathToFileURL(file).href };
+  return { uri: encodeURI(rel.split(path.sep).join("/")), uriBaseId: SRCROOT };
+}
 
 export interface RuleMeta {
   readonly id: string;

@@ -5,10 +5,9 @@
  */
 import { createHash } from "node:crypto";
 import * as path from "node:path";
-import { pathToFileURL } from "node:url";
 import type pc from "picocolors";
 import type * as Sarif from "sarif";
-import { ruleDescriptor, sarifLog, SRCROOT, type SarifSeverity } from "../sarif";
+import { artifactUri, ruleDescriptor, sarifLog, type SarifSeverity } from "../sarif";
 import type { EnforcementLevel } from "./analyzer-client";
 import { hasMandatory, type CheckResult, type CheckViolation } from "./check";
 
@@ -173,12 +172,6 @@ const SARIF_LEVEL: Record<EnforcementLevel, Sarif.ReportingConfiguration.level> 
 
 /** Fingerprint a result by what identifies it across runs: the policy and the resource. */
 const FINGERPRINT = "tokenguard/check/v1";
-
-function artifactUri(file: string, cwd: string): Sarif.ArtifactLocation {
-  const rel = path.relative(cwd, file);
-  if (rel.startsWith("..") || path.isAbsolute(rel)) return { uri: pathToFileURL(file).href };
-  return { uri: encodeURI(rel.split(path.sep).join("/")), uriBaseId: SRCROOT };
-}
 
 function sarifLocation(v: CheckViolation, result: CheckResult, cwd: string): Sarif.Location {
   // Code-scanning UIs need a file: the `new` call when known, else the project's Pulumi.yaml.

@@ -63,7 +63,7 @@ export async function mapLimit<T, R>(
 }
 
 /** The nearest source position (the resource's own, else an ancestor's) inside the project. */
-function locator(view: StackView, projectDir: string) {
+export function locator(view: StackView, projectDir: string) {
   const byUrn = new Map(view.resources.map((r) => [r.urn, r]));
   const inProject = (r: EngineResource): SourceLocation | undefined => {
     if (!r.sourcePosition?.uri.startsWith("file:")) return undefined;

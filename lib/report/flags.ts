@@ -72,9 +72,3 @@ export function normalize(text: string | undefined): string | undefined {
   const s = instant(text);
   return s === undefined ? undefined : formatInstant(s);
 }
-
-export function record(v: unknown): Record<string, unknown> {
-  return typeof v === "object" && v !== null && !Array.isArray(v)
-    ? (v as Record<string, unknown>)
-    : {};
-}

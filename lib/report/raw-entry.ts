@@ -3,6 +3,7 @@
  * expiry times, and what today's policy says of it, judged by the pack's own raw-resource rules.
  */
 import { formatInstant } from "../rotation/clock";
+import { labelledOwnership } from "../rules/ownership";
 import { judgeRandomStrength } from "../rules/raw-random";
 import {
   judgeVaultLifetime,
@@ -11,7 +12,7 @@ import {
   vaultSeconds,
 } from "../rules/raw-vault";
 import { CREDENTIAL_RESOURCES, parseUrn, type StateResource } from "../scan/state";
-import { instant, record, str, type Flag } from "./flags";
+import { instant, str, type Flag } from "./flags";
 import type { InventoryEntry, InventoryOptions } from "./inventory";
 
 export function rawTokenEntry(resource: StateResource, options: InventoryOptions): InventoryEntry {
@@ -19,9 +20,7 @@ export function rawTokenEntry(resource: StateResource, options: InventoryOptions
   const facts = CREDENTIAL_RESOURCES[resource.type];
   const inputs = resource.inputs ?? {};
   const outputs = resource.outputs ?? {};
-  const tags = { ...record(inputs.tags), ...record(inputs.metadata) };
-  const owner = str(tags.owner) ?? str(tags.Owner) ?? str(tags["tokenguard-owner"]);
-  const purpose = str(tags.purpose) ?? str(tags.Purpose) ?? str(tags["tokenguard-purpose"]);
+  const { owner, purpose } = labelledOwnership(inputs);
   const issuedAt = instant(resource.created) ?? instant(str(outputs.createDate));
   const flags: Flag[] = [
     {

@@ -1,7 +1,16 @@
-/** Glob helpers shared by the vault and aws rules. `*` matches any run of characters. */
+/**
+ * Glob helpers shared by the vault and aws rules, the scope diff and usage. Two syntaxes:
+ * - "iam": `*` any run of characters, `?` one character (IAM actions and ARNs, scope labels);
+ * - "vault": a trailing `*` is a prefix match and a `+` segment (`a/+/b`) matches any one path
+ *   segment, as Vault's ACL matches them; any other character, a `*` before the end or a `+`
+ *   inside a segment included, matches itself.
+ * {@link iamGlob} matches one concrete text; {@link globMatches} compares globs with globs, exactly.
+ */
+
+export type GlobSyntax = "iam" | "vault";
 
 function escapeRegExp(text: string): string {
-  return text.replace(/[.+^${}()|[\]\\?]/g, "\\$&");
+  return text.replace(/[.*+^${}()|[\]\\?]/g, "\\$&");
 }
 
 /** IAM-style glob (`*` any run, `?` one char), case-insensitive as IAM action names are. */
@@ -13,31 +22,182 @@ export function iamGlob(pattern: string): RegExp {
   return new RegExp(`^${body}$`, "i");
 }
 
-/**
- * Vault path glob: a trailing `*` is a prefix match, `+` matches one path segment.
- * A requested path that itself ends in `*` is only covered by a pattern whose `*` reaches as far.
- */
-export function vaultPathCovers(pattern: string, requested: string): boolean {
-  if (pattern === requested) return true;
-  const re = vaultPathRegExp(pattern);
-  if (requested.includes("*") || requested.includes("+")) {
-    // The request is itself a glob: the pattern must cover the request's literal prefix with a trailing *.
-    return pattern.endsWith("*") && re.test(requested);
-  }
-  return re.test(requested);
+// ------------------------------------------------------------------ globs compared with globs
+
+/** One step of a glob: a character, exactly one of a class, or any run of a class. */
+type Piece =
+  | { readonly kind: "char"; readonly ch: string }
+  | { readonly kind: "one" | "run"; readonly slash: boolean };
+
+/** Whether the `+` at `i` is a whole path segment (`a/+/b`, `a/+`, and `a/+*` at the end). */
+function segmentWildcard(pattern: string, i: number): boolean {
+  const before = i === 0 || pattern[i - 1] === "/";
+  const rest = pattern.slice(i + 1);
+  return before && (rest === "" || rest === "*" || rest.startsWith("/"));
 }
 
-/** A Vault policy path as a RegExp over literal request paths (`+` one segment, trailing `*` any rest). */
+function piecesOf(pattern: string, syntax: GlobSyntax): Piece[] {
+  const out: Piece[] = [];
+  [...pattern].forEach((ch, i) => {
+    if (syntax === "iam" && ch === "*") out.push({ kind: "run", slash: true });
+    else if (syntax === "iam" && ch === "?") out.push({ kind: "one", slash: true });
+    else if (syntax === "vault" && ch === "*" && i === pattern.length - 1)
+      out.push({ kind: "run", slash: true });
+    else if (syntax === "vault" && ch === "+" && segmentWildcard(pattern, i))
+      out.push({ kind: "one", slash: false }, { kind: "run", slash: false });
+    else out.push({ kind: "char", ch });
+  });
+  return out;
+}
+
+/** A glob as a small automaton: state i is "before piece i"; pieces.length accepts. */
+class Automaton {
+  constructor(private readonly pieces: readonly Piece[]) {}
+
+  /** `states` with every state reachable without reading a character (runs may match nothing). */
+  close(states: Iterable<number>): Set<number> {
+    const out = new Set<number>();
+    for (let s of states) {
+      out.add(s);
+      while (this.pieces[s]?.kind === "run") out.add(++s);
+    }
+    return out;
+  }
+
+  step(states: ReadonlySet<number>, ch: string): Set<number> {
+    const next: number[] = [];
+    for (const s of states) {
+      const p = this.pieces[s];
+      if (p === undefined) continue;
+      const fits = p.kind === "char" ? p.ch === ch : p.slash || ch !== "/";
+      if (fits) next.push(p.kind === "run" ? s : s + 1);
+    }
+    return this.close(next);
+  }
+
+  accepts(states: ReadonlySet<number>): boolean {
+    return states.has(this.pieces.length);
+  }
+}
+
+/** A character no pattern uses: it stands for every character the patterns do not name. */
+function otherChar(used: ReadonlySet<string>): string {
+  return [..."xyzqjkw0123456789XYZ"].find((c) => !used.has(c)) ?? "\u00b7";
+}
+
+/** Which patterns one text matches, and a shortest such text. */
+export interface GlobMatch {
+  readonly matched: readonly boolean[];
+  readonly text: string;
+}
+
+/** Globs too many to compare within the walk's budget. */
+export class GlobLimitError extends Error {
+  constructor(states: number) {
+    super(`comparing these globs needs more than ${states} steps`);
+    this.name = "GlobLimitError";
+  }
+}
+
+export interface GlobWalk {
+  /** Compare lower-cased (IAM action names). */
+  readonly ignoreCase?: boolean;
+  /** Stop following a text once none of these patterns can match a continuation (default: all). */
+  readonly live?: readonly number[];
+  /** Throw {@link GlobLimitError} past this many distinct states (default 200,000). */
+  readonly maxStates?: number;
+}
+
+/**
+ * Every combination of `patterns` that one text can match at once, each with a shortest text that
+ * does, shortest first. Exact: a breadth-first walk of the product of the patterns' automata over
+ * the characters they name, "/", and one character standing for every other.
+ */
+export function* globMatches(
+  patterns: readonly string[],
+  syntax: GlobSyntax,
+  walk: GlobWalk = {},
+): Generator<GlobMatch> {
+  const fold = (s: string) => (walk.ignoreCase ? s.toLowerCase() : s);
+  const machines = patterns.map((p) => new Automaton(piecesOf(fold(p), syntax)));
+  const used = new Set([...patterns.map(fold).join(""), "/"]);
+  const alphabet = [...used, otherChar(used)];
+  const live = walk.live ?? machines.map((_, i) => i);
+  const max = walk.maxStates ?? 200_000;
+  type Node = { states: Set<number>[]; text: string };
+  const keyOf = (n: Node) => n.states.map((g) => [...g].sort().join(",")).join(";");
+  let frontier: Node[] = [{ states: machines.map((m) => m.close([0])), text: "" }];
+  const seen = new Set(frontier.map(keyOf));
+  const told = new Set<string>();
+  while (frontier.length) {
+    const next: Node[] = [];
+    for (const node of frontier) {
+      const matched = machines.map((m, i) => m.accepts(node.states[i]));
+      const combination = matched.map(Number).join("");
+      if (!told.has(combination)) {
+        told.add(combination);
+        yield { matched, text: node.text };
+      }
+      for (const ch of alphabet) {
+        const states = machines.map((m, i) => m.step(node.states[i], ch));
+        if (!live.some((i) => states[i].size > 0)) continue;
+        const child = { states, text: node.text + ch };
+        const key = keyOf(child);
+        if (seen.has(key)) continue;
+        if (seen.size >= max) throw new GlobLimitError(max);
+        seen.add(key);
+        next.push(child);
+      }
+    }
+    frontier = next;
+  }
+}
+
+/**
+ * A text `requested` matches that none of `patterns` does, or undefined when the patterns cover
+ * everything `requested` matches (requested may itself be a glob); a shortest one.
+ */
+export function globWitness(
+  patterns: readonly string[],
+  requested: string,
+  syntax: GlobSyntax,
+  ignoreCase = false,
+): string | undefined {
+  for (const m of globMatches([requested, ...patterns], syntax, { ignoreCase, live: [0] })) {
+    if (m.matched[0] && !m.matched.slice(1).some(Boolean)) return m.text;
+  }
+  return undefined;
+}
+
+/** Whether `patterns` together match everything `requested` matches (both globs of `syntax`). */
+export function globCovers(
+  patterns: readonly string[],
+  requested: string,
+  syntax: GlobSyntax,
+  ignoreCase = false,
+): boolean {
+  return globWitness(patterns, requested, syntax, ignoreCase) === undefined;
+}
+
+// ------------------------------------------------------------------ vault paths
+
+/** Whether the Vault path glob `pattern` reaches every path `requested` (itself maybe a glob) does. */
+export function vaultPathCovers(pattern: string, requested: string): boolean {
+  return pattern === requested || globCovers([pattern], requested, "vault");
+}
+
+/** A Vault policy path as a RegExp over literal request paths (the same pieces as above). */
 export function vaultPathRegExp(pattern: string): RegExp {
   const cached = compiled.get(pattern);
   if (cached) return cached;
-  const prefixOnly = pattern.endsWith("*");
-  const stem = prefixOnly ? pattern.slice(0, -1) : pattern;
-  const body = stem
-    .split("")
-    .map((ch) => (ch === "+" ? "[^/]+" : escapeRegExp(ch)))
+  const body = piecesOf(pattern, "vault")
+    .map((p) =>
+      p.kind === "char"
+        ? escapeRegExp(p.ch)
+        : `${p.slash ? "." : "[^/]"}${p.kind === "run" ? "*" : ""}`,
+    )
     .join("");
-  const re = new RegExp(`^${body}${prefixOnly ? ".*" : ""}$`);
+  const re = new RegExp(`^${body}$`);
   if (compiled.size >= 4096) compiled.clear();
   compiled.set(pattern, re);
   return re;
@@ -70,11 +230,17 @@ export function vaultPathsOverlap(a: string, b: string): boolean {
  * segments win; the longer path wins; the lexicographically larger wins. Negative when `a` loses.
  */
 export function compareVaultPathPriority(a: string, b: string): number {
+  // As Vault reads a path: its first "+", or its trailing "*" (a "*" elsewhere is literal); the
+  // "+" segments of the path without that "*" (so "a/+*" has one).
+  const stem = (p: string) => (p.endsWith("*") ? p.slice(0, -1) : p);
   const firstWildcard = (p: string) => {
-    const i = p.search(/[*+]/);
-    return i < 0 ? Infinity : i;
+    const plus = p.indexOf("+");
+    return Math.min(plus < 0 ? Infinity : plus, p.endsWith("*") ? p.length - 1 : Infinity);
   };
-  const plusSegments = (p: string) => p.split("/").filter((s) => s === "+").length;
+  const plusSegments = (p: string) =>
+    stem(p)
+      .split("/")
+      .filter((s) => s === "+").length;
   const byWildcard = firstWildcard(a) - firstWildcard(b);
   if (byWildcard !== 0 && !Number.isNaN(byWildcard)) return byWildcard;
   const glob = Number(b.endsWith("*")) - Number(a.endsWith("*"));

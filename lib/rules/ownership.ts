@@ -56,3 +56,23 @@ export function looksLikeToken(name: string, words: readonly string[] = TOKEN_NA
   const wanted = new Set(words.map((w) => w.toLowerCase()));
   return nameWords(name).some((w) => wanted.has(w));
 }
+
+const labelOf = (v: unknown): string | undefined =>
+  typeof v === "string" && v !== "" ? v : undefined;
+
+/**
+ * Who answers for a raw token and what it is for, from its tags or metadata: `owner`, `Owner` or
+ * `tokenguard-owner` (and the same for purpose).
+ */
+export function labelledOwnership(inputs: Readonly<Record<string, unknown>>): {
+  owner?: string;
+  purpose?: string;
+} {
+  const asRecord = (v: unknown) =>
+    typeof v === "object" && v !== null && !Array.isArray(v) ? (v as Record<string, unknown>) : {};
+  const tags = { ...asRecord(inputs.tags), ...asRecord(inputs.metadata) };
+  const owner = labelOf(tags.owner) ?? labelOf(tags.Owner) ?? labelOf(tags["tokenguard-owner"]);
+  const purpose =
+    labelOf(tags.purpose) ?? labelOf(tags.Purpose) ?? labelOf(tags["tokenguard-purpose"]);
+  return { ...(owner ? { owner } : {}), ...(purpose ? { purpose } : {}) };
+}

@@ -10,6 +10,8 @@ import { DurationError, parseDuration } from "./duration";
 import { issueLine, zodIssues } from "./errors";
 import { allowActionsSchema, escalationAllowanceSchema } from "./allowance";
 import type { EscalationAllowance } from "./allowance-entry";
+import type { WideningApproval } from "./widening-approval";
+import { wideningApprovalSchema } from "./widening-approval-schema";
 
 export const POLICY_FILE_NAME = "tokenguard.policy.yaml";
 
@@ -54,6 +56,8 @@ const tokenPolicySchema = z.strictObject({
   maxTtl: durationField.optional(),
   /** Escalations this one token may hold, each named exactly, with a reason. */
   allowEscalation: z.array(escalationAllowanceSchema).optional(),
+  // ---- tokenguard diff (./widening-approval): reviewed widenings of this token, each with a reason.
+  approvedWidening: z.array(wideningApprovalSchema).optional(),
 });
 
 const policyFileSchema = z.strictObject({
@@ -91,6 +95,8 @@ export interface TokenPolicy {
   )[];
   readonly maxTtl?: number;
   readonly allowEscalation?: readonly EscalationAllowance[];
+  /** tokenguard diff: widenings of this token a reviewer approved, each with a reason. */
+  readonly approvedWidening?: readonly WideningApproval[];
 }
 
 /** A policy file with every default filled in. */
@@ -146,6 +152,8 @@ function knownKeys(path: readonly PropertyKey[]): readonly string[] {
   if (path[0] === "backends")
     return path.length === 1 ? BACKENDS : Object.keys(backendPolicySchema.shape);
   if (path[0] === "tokens" && path.length === 2) return Object.keys(tokenPolicySchema.shape);
+  if (path[0] === "tokens" && path[2] === "approvedWidening" && path.length === 4)
+    return Object.keys(wideningApprovalSchema.shape);
   return [];
 }
 

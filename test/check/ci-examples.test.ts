@@ -1,6 +1,7 @@
 /**
- * examples/ci for check and rotation: the workflows and hooks parse, call only flags the CLI has,
- * and the hook fires on the files that change a stack's verdict.
+ * examples/ci for check, diff and rotation: the workflows and hooks parse, call only flags the CLI
+ * has, the diff comment is one per pull request, and the hook fires on the files that change a
+ * stack's verdict.
  */
 import { strict as assert } from "node:assert";
 import { readFileSync } from "node:fs";
@@ -48,6 +49,22 @@ describe("examples/ci: check on pull requests, rotation and usage on a schedule"
     const steps = wf.jobs.check.steps as { uses?: string; with?: Record<string, string> }[];
     const upload = steps.find((s) => s.uses?.startsWith("github/codeql-action/upload-sarif"));
     assert.equal(upload?.with?.sarif_file, "tokenguard-check.sarif");
+  });
+
+  it("the pull-request workflow runs diff with real flags and keeps one comment, updated in place", () => {
+    const wf = read("check-pr.yml");
+    const calls = invocations(wf, "diff");
+    const known = flagsOf("diff");
+    for (const flags of calls) for (const f of flags) assert.ok(known.has(f), `diff ${f}`);
+    assert.ok(calls.some((flags) => flags.includes("--stack") && flags.includes("--format")));
+    assert.equal(wf.permissions["pull-requests"], "write");
+    const steps = wf.jobs.diff.steps as { run?: string; env?: Record<string, string> }[];
+    const comment = steps.find((s) => /gh api/.test(s.run ?? ""))!;
+    // Found by a hidden marker and edited (PATCH) when it exists: one comment, not one per push.
+    assert.match(comment.run!, /marker="<!-- tokenguard-diff [^"]*-->"/);
+    assert.match(comment.run!, /select\(\.body \| startswith\(\\"\$marker\\"\)\)/);
+    assert.match(comment.run!, /--method PATCH "repos\/\$REPO\/issues\/comments\/\$id"/);
+    assert.equal(comment.env?.GH_TOKEN, "${{ github.token }}");
   });
 
   it("the rotation workflow runs pulumi up on a cadence and fails on overdue tokens", () => {

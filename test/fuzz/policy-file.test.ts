@@ -53,7 +53,19 @@ const document = fc.record(
     tokens: fc.oneof(
       fc.dictionary(
         fc.string({ maxLength: 6 }),
-        fc.dictionary(fc.constantFrom("maxTtl", "allowedScopes", "y"), value),
+        fc.dictionary(
+          fc.constantFrom("maxTtl", "allowedScopes", "approvedWidening", "y"),
+          fc.oneof(
+            value,
+            fc.array(
+              fc.dictionary(
+                fc.constantFrom("scope", "ttl", "rotation", "ownerRemoved", "reason", "z"),
+                value,
+              ),
+              { maxLength: 2 },
+            ),
+          ),
+        ),
       ),
       value,
     ),

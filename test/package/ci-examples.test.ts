@@ -219,6 +219,49 @@ describe("examples/ci: each workflow and hook, unchanged, in a user's repository
     );
   });
 
+  it("check-pr.yml diff: no change passes; a gained scope fails with a bold gain in the comment text", async () => {
+    const file = path.join(CI, "check-pr.yml");
+    // Skipped: `npm ci` (the project is installed from its lock already) and the comment step,
+    // which needs GitHub's API (gh api on the pull request); test/check/ci-examples.test.ts holds
+    // that step to one comment found by its marker and edited in place.
+    const skip = (s: { run?: string }) => s.run === "npm ci" || /gh api/.test(s.run ?? "");
+    await project.write({ "infra/index.ts": program(token("orders-api", "orders:read")) });
+    await stack.up();
+    // The workflow's STACK is an organisation's ("my-org/prod"); a local backend's is "prod".
+    const job = () =>
+      runJob(file, "diff", {
+        cwd: project.dir,
+        expressions: expressions(),
+        env: { ...env, STACK: "prod" },
+        skip,
+      });
+    const same = await job();
+    assert.equal(same.failed, undefined, JSON.stringify(same.failed));
+    assert.equal(same.outputs.diff?.code, "0");
+    assert.match(
+      same.steps[0].stderr,
+      /reading the deployed tokens with `pulumi stack export --stack prod`/,
+    );
+    assert.match(
+      same.summary,
+      /^✅ \*\*tokenguard diff\*\* `infra` \(stack `prod`\) against `prod`: no token changes/,
+    );
+
+    await project.write({ "infra/index.ts": program(token("orders-api", "orders:write")) });
+    const wider = await job();
+    assert.equal(wider.outputs.diff?.code, "1");
+    assert.match(wider.failed?.stdout ?? "", /a token widens without approval/);
+    const md = readFileSync(path.join(project.dir, "tokenguard-diff.md"), "utf8");
+    assert.match(md, /^❌ .*1 widening needs approval$/m);
+    assert.match(
+      md,
+      /\| \*\*gains\*\* \| {2}\| \*\*`orders:write`\*\* \| ❌ \*\*needs approval\*\* \|/,
+    );
+    assert.match(md, /\| loses \| `orders:read` \|/);
+    assert.equal(wider.summary, md, "the run's summary holds the same review");
+    await project.write({ "infra/index.ts": program(token("orders-api", "orders:read")) });
+  });
+
   it("scan.yml: the source scan is clean (node_modules skipped) and the state scan and report pass", async () => {
     const file = path.join(CI, "scan.yml");
     const skip = (s: { run?: string }) => s.run === "npm ci";

@@ -169,7 +169,7 @@ describe("package: what users install, run from a fresh project", function () {
     const version = await project.sh("tokenguard --version");
     assert.equal(version.stdout.trim(), VERSION);
     const help = await project.sh("tokenguard --help");
-    for (const command of ["check", "scan", "report", "audit"])
+    for (const command of ["check", "diff", "scan", "report", "audit", "usage"])
       assert.match(help.stdout, new RegExp(`\\b${command}\\b`));
   });
 
@@ -200,6 +200,22 @@ describe("package: what users install, run from a fresh project", function () {
     const validate = sarifValidator();
     assert.ok(validate(log), JSON.stringify(validate.errors));
     assert.equal(log.runs[0].results?.length, 3);
+  });
+
+  it("diff from the installed package: a stack not deployed yet makes every token new", async () => {
+    await project.write({ "none.json": '{"version": 3, "deployment": {"resources": []}}' });
+    const r = await project.sh("tokenguard diff good --against none.json --format json", {
+      allowFail: true,
+    });
+    assert.equal(r.code, 1, r.stderr);
+    const doc = JSON.parse(r.stdout) as {
+      summary: { added: number };
+      tokens: { gained: unknown[] }[];
+    };
+    assert.equal(doc.summary.added, 1);
+    assert.deepEqual(doc.tokens[0].gained, [{ scope: "orders:read" }, { scope: "orders:list" }]);
+    const allowed = await project.sh("tokenguard diff good --against none.json --allow-widening");
+    assert.match(allowed.stdout, /1 token: 1 added; 2 widenings, all approved/);
   });
 
   it("a backend whose provider SDK is not installed: one line naming the install, exit 2", async () => {

@@ -18,6 +18,8 @@ export interface Statement {
   readonly resources: readonly string[];
   readonly notResource: boolean;
   readonly conditional: boolean;
+  /** The Condition block, when it is one (tokenguard diff compares conditions). */
+  readonly conditions?: Readonly<Record<string, Record<string, unknown>>>;
 }
 
 export interface ReadDocument {
@@ -58,6 +60,9 @@ function statementOf(raw: unknown, index: number): Statement | string {
     resources: s.NotResource !== undefined ? ["*"] : strings(s.Resource),
     notResource: s.NotResource !== undefined,
     conditional: s.Condition !== undefined,
+    ...(typeof s.Condition === "object" && s.Condition !== null && !Array.isArray(s.Condition)
+      ? { conditions: s.Condition as Record<string, Record<string, unknown>> }
+      : {}),
   };
 }
 
