@@ -25,12 +25,13 @@ const PURE = [
   /^lib\/schema\//,
   /^lib\/rules\//,
   /^lib\/rotation\//,
+  /^lib\/audit\/canonical\.ts$/,
   /^lib\/(wire|settings|token-hash|sdk-version|peer|package-root)\.ts$/,
 ];
 /** Layers, lowest first: a module may import its own layer and those below, never above. */
 const LAYERS: [string, RegExp][] = [
   ["pure", new RegExp(PURE.map((r) => r.source).join("|"))],
-  ["library", /^lib\/(audit|scan|report|check|backends|policy|usage|verify)\/|^lib\/[^/]+\.ts$/],
+  ["library", /^lib\/(audit|scan|report|check|diff|backends|policy|usage|verify)\/|^lib\/[^/]+\.ts$/],
   ["cli", /^lib\/cli\//],
 ];
 const layerOf = (file: string) => LAYERS.findIndex(([, re]) => re.test(file));
