@@ -7,6 +7,7 @@
 import { formatDuration } from "../schema/duration";
 import type { AwsScope } from "../schema/scopes";
 import { readDocument } from "../rules/aws/documents";
+import { INLINE, PRINCIPAL_PROPS } from "../rules/aws/holdings";
 import { AWS_TYPES, refersTo, tokenPrincipals, type StackNode } from "../rules/aws/stack";
 import { looksLikeToken, ownedByScopedToken } from "../rules/ownership";
 import { rotationSeconds } from "../rules/raw-aws";
@@ -14,19 +15,6 @@ import type { Grants } from "../rules/scope-diff";
 import type { TokenFacts } from "../rules/token-diff";
 import { parseUrn } from "../scan/state";
 import { baseFacts, readable, type ResourceRecord } from "./records";
-
-/** Which props of a policy or attachment name the principal holding it. */
-const HOLDER_PROPS: Readonly<Record<string, readonly string[]>> = {
-  [AWS_TYPES.userPolicy]: ["user"],
-  [AWS_TYPES.rolePolicy]: ["role"],
-  [AWS_TYPES.groupPolicy]: ["group"],
-  [AWS_TYPES.userPolicyAttachment]: ["user"],
-  [AWS_TYPES.rolePolicyAttachment]: ["role"],
-  [AWS_TYPES.groupPolicyAttachment]: ["group"],
-  [AWS_TYPES.policyAttachment]: ["users", "roles", "groups"],
-};
-
-const INLINE = new Set<string>([AWS_TYPES.userPolicy, AWS_TYPES.rolePolicy, AWS_TYPES.groupPolicy]);
 
 /** A record as the pack's stack view: readable inputs, and the handles others refer to it by. */
 function nodeOf(r: ResourceRecord): StackNode {
@@ -82,7 +70,7 @@ function holdings(nodes: readonly StackNode[], byUrn: ReadonlyMap<string, Resour
   const external: { node: StackNode; arn: string }[] = [];
   const managed = nodes.filter((n) => n.type === AWS_TYPES.policy);
   for (const node of nodes) {
-    const props = HOLDER_PROPS[node.type];
+    const props = PRINCIPAL_PROPS[node.type];
     if (!props) continue;
     const holders = principals.filter((p) => props.some((prop) => refersTo(node, prop, p)));
     if (!holders.length) continue;

@@ -34,7 +34,8 @@ export interface Holdings {
   readonly managedArns: readonly { origin: Origin; arn: string }[];
 }
 
-const PRINCIPAL_PROPS: Record<string, readonly string[]> = {
+/** Which props of a policy or attachment name the principal holding it. */
+export const PRINCIPAL_PROPS: Readonly<Record<string, readonly string[]>> = {
   [AWS_TYPES.userPolicy]: ["user"],
   [AWS_TYPES.rolePolicy]: ["role"],
   [AWS_TYPES.groupPolicy]: ["group"],
@@ -44,7 +45,12 @@ const PRINCIPAL_PROPS: Record<string, readonly string[]> = {
   [AWS_TYPES.policyAttachment]: ["users", "roles", "groups"],
 };
 
-const INLINE = new Set<string>([AWS_TYPES.userPolicy, AWS_TYPES.rolePolicy, AWS_TYPES.groupPolicy]);
+/** The inline policy types: their document is their own `policy` input. */
+export const INLINE: ReadonlySet<string> = new Set<string>([
+  AWS_TYPES.userPolicy,
+  AWS_TYPES.rolePolicy,
+  AWS_TYPES.groupPolicy,
+]);
 
 /** Whether a policy or attachment node attaches to the principal. */
 function attaches(node: StackNode, principal: Principal): boolean {
