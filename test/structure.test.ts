@@ -31,7 +31,10 @@ const PURE = [
 /** Layers, lowest first: a module may import its own layer and those below, never above. */
 const LAYERS: [string, RegExp][] = [
   ["pure", new RegExp(PURE.map((r) => r.source).join("|"))],
-  ["library", /^lib\/(audit|scan|report|check|diff|backends|policy|usage|verify)\/|^lib\/[^/]+\.ts$/],
+  [
+    "library",
+    /^lib\/(audit|scan|report|check|diff|backends|policy|usage|verify)\/|^lib\/[^/]+\.ts$/,
+  ],
   ["cli", /^lib\/cli\//],
 ];
 const layerOf = (file: string) => LAYERS.findIndex(([, re]) => re.test(file));
