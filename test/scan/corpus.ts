@@ -8,6 +8,8 @@ import { generateKeyPairSync } from "node:crypto";
 import { mkdirSync, writeFileSync } from "node:fs";
 import * as path from "node:path";
 
+import { fake, type Fake } from "../../lib/scan/detectors/fake";
+
 export interface Planted {
   /** The credential class (what the issue lists). */
   readonly cls: string;
@@ -25,23 +27,8 @@ export interface Corpus {
   readonly planted: Planted[];
 }
 
-/** Seeded PRNG (mulberry32): same corpus every run. */
-export function rng(seed: number) {
-  let a = seed >>> 0;
-  const next = () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-  const pick = (alphabet: string, n: number) => {
-    let out = "";
-    for (let i = 0; i < n; i++) out += alphabet[Math.floor(next() * alphabet.length)];
-    return out;
-  };
-  return { next, pick, int: (n: number) => Math.floor(next() * n) };
-}
+/** Seeded PRNG: same corpus every run (the detectors' own fake-value source). */
+export const rng = (seed: number): Fake => fake(seed);
 
 export const ALNUM = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789";
 export const B64URL = `${ALNUM}-_`;
