@@ -16,6 +16,7 @@
 import { urnOf, type ResourceInput, type ResourceOptions } from "./analyzer-client";
 import { OUTPUT_SIG, RESOURCE_SIG, SECRET_SIG, SIG_KEY, UNKNOWN } from "../wire";
 import type { AliasSpec, RawRegistration, SourcePosition } from "./protocol";
+import { parseGoDuration } from "../schema/duration";
 
 export const ROOT_STACK_TYPE = "pulumi:pulumi:Stack";
 const PROVIDER_PREFIX = "pulumi:providers:";
@@ -76,26 +77,9 @@ function intoQName(s: string): string {
   return parts.join("/") || "_";
 }
 
-/** A Go duration ("1h30m", "5m", "300ms") in seconds; "" is 0. */
+/** A Go duration ("1h30m", "5m", "300ms") in seconds; "" (and anything else) is 0. */
 export function goDurationSeconds(text: string): number {
-  if (!text) return 0;
-  const units: Record<string, number> = {
-    ns: 1e-9,
-    us: 1e-6,
-    µs: 1e-6,
-    ms: 1e-3,
-    s: 1,
-    m: 60,
-    h: 3600,
-  };
-  let total = 0;
-  const re = /(\d+(?:\.\d+)?)(ns|us|µs|ms|s|m|h)/g;
-  let consumed = 0;
-  for (let m = re.exec(text); m; m = re.exec(text)) {
-    total += Number(m[1]) * units[m[2]];
-    consumed += m[0].length;
-  }
-  return consumed === text.length ? total : 0;
+  return parseGoDuration(text) ?? 0;
 }
 
 function isObject(v: unknown): v is Record<string, unknown> {

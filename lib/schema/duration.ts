@@ -82,3 +82,31 @@ export function formatDuration(seconds: number): string {
   }
   return out;
 }
+
+const GO_UNITS: Readonly<Record<string, number>> = {
+  ns: 1e-9,
+  us: 1e-6,
+  µs: 1e-6,
+  ms: 1e-3,
+  s: 1,
+  m: 60,
+  h: 3600,
+};
+
+/**
+ * Seconds of a Go duration as Go's time.ParseDuration reads it ("1h30m", "-5m", "250ms", "1.5h";
+ * "0" alone is zero), or undefined when `text` is not one. Vault and the engine write these.
+ */
+export function parseGoDuration(text: string): number | undefined {
+  const body = text.replace(/^[-+]/, "");
+  if (body === "0") return 0;
+  const part = /(\d+(?:\.\d*)?|\.\d+)(ns|us|µs|ms|s|m|h)/gy;
+  let total = 0;
+  let end = 0;
+  for (let m = part.exec(body); m; m = part.exec(body)) {
+    total += Number(m[1]) * GO_UNITS[m[2]];
+    end = part.lastIndex;
+  }
+  if (body === "" || end !== body.length) return undefined;
+  return text.startsWith("-") ? -total : total;
+}

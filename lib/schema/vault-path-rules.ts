@@ -7,6 +7,7 @@
  * real factors. Throws a {@link RuleError} naming the key and the fix.
  */
 import { isRecord } from "./hcl";
+import { parseGoDuration } from "./duration";
 
 export class RuleError extends Error {}
 
@@ -63,28 +64,12 @@ export function vaultDurationSeconds(value: unknown, key: string): number {
   if (/^-?\d+$/.test(text)) return Number(text);
   const days = /^(-?\d+)d$/.exec(text);
   if (days) return Number(days[1]) * 86400;
-  const unit: Record<string, number> = {
-    ns: 1e-9,
-    us: 1e-6,
-    µs: 1e-6,
-    ms: 1e-3,
-    s: 1,
-    m: 60,
-    h: 3600,
-  };
-  const part = /(\d+(?:\.\d*)?|\.\d+)(ns|us|µs|ms|s|m|h)/gy;
-  const body = text.replace(/^[-+]/, "");
-  let total = 0;
-  let end = 0;
-  for (let m = part.exec(body); m; m = part.exec(body)) {
-    total += Number(m[1]) * unit[m[2]];
-    end = part.lastIndex;
-  }
-  if (body === "" || end !== body.length)
+  const seconds = parseGoDuration(text);
+  if (seconds === undefined)
     return fail(
       `${key} ${JSON.stringify(value)} is not a duration; write it like "300s", "1h30m" or 300`,
     );
-  return text.startsWith("-") ? -total : total;
+  return seconds;
 }
 
 /** Parameter keys: "*" or a JSON pointer ending in "/*" may wildcard; nothing else (policy.go). */

@@ -1,6 +1,11 @@
 import { strict as assert } from "node:assert";
 import fc from "fast-check";
-import { DurationError, formatDuration, parseDuration } from "../../lib/schema/duration";
+import {
+  DurationError,
+  formatDuration,
+  parseDuration,
+  parseGoDuration,
+} from "../../lib/schema/duration";
 
 describe("schema/duration", () => {
   const cases: [string, number][] = [
@@ -81,5 +86,23 @@ describe("schema/duration", () => {
         },
       ),
     );
+  });
+});
+
+describe("schema/duration: Go durations (time.ParseDuration)", () => {
+  it("reads what Go reads: units in sequence, fractions, a sign, a bare 0", () => {
+    assert.equal(parseGoDuration("1h30m"), 5400);
+    assert.equal(parseGoDuration("250ms"), 0.25);
+    assert.equal(parseGoDuration("1.5h"), 5400);
+    assert.equal(parseGoDuration(".5m"), 30);
+    assert.equal(parseGoDuration("-5m"), -300);
+    assert.equal(parseGoDuration("+2s"), 2);
+    assert.equal(parseGoDuration("0"), 0);
+  });
+
+  it("refuses what Go refuses: no unit, unknown units, trailing text, empty", () => {
+    for (const bad of ["", "5", "3d", "1h 30m", "soon", "1h30", "-", "."]) {
+      assert.equal(parseGoDuration(bad), undefined, bad);
+    }
   });
 });
