@@ -9,6 +9,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import { version as pulumiVersion } from "@pulumi/pulumi/version";
 import { declareAwsAlarm, hasAwsAlarm } from "./alarm";
+import { callSiteOutside } from "./call-site";
 import { ledgerSettings } from "./audit/ledger-entry";
 import { awsPackage, loadBackendPackages } from "./backends/packages";
 import { childTokenFindings } from "./backends/vault-child-token";
@@ -43,10 +44,11 @@ export class TokenRefusedError extends pulumi.ResourceError {
     readonly tokenName: string,
     readonly findings: readonly Finding<RuleName>[],
   ) {
-    super(
-      `ScopedToken "${tokenName}" is refused:\n  ${findings.map((f) => `${f.message} [${f.rule}]`).join("\n  ")}`,
-      undefined,
-    );
+    const at = callSiteOutside(__dirname);
+    const lines = findings.map((f) => `${f.message} [${f.rule}]`);
+    if (at) lines.push(`(declared at ${at})`);
+    // The stack is hidden (pulumi up prints the message alone); the call site names the `new`.
+    super(`ScopedToken "${tokenName}" is refused:\n  ${lines.join("\n  ")}`, undefined, true);
     this.name = "TokenRefusedError";
   }
 }

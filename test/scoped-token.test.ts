@@ -325,6 +325,9 @@ describe("ScopedToken", () => {
             assert.ok(e instanceof pulumi.ResourceError, String(e));
             assert.match(e.message, /^ScopedToken "bad" is refused:/);
             assert.match(e.message, message);
+            // pulumi up prints the message alone, which names the `new` call instead of a stack.
+            assert.equal(e.hideStack, true);
+            assert.match(e.message, /\n {2}\(declared at test\/scoped-token\.test\.ts:\d+:\d+\)$/);
             return true;
           },
         );

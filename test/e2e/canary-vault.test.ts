@@ -65,6 +65,8 @@ describe("e2e: the canary cutover of a Vault token", function () {
     prog = await tempProgram({ "index.ts": PROGRAM }, { name: "canary-vault" });
     stack = await newStack(prog.dir, { bin, env: vault.env, secrets: [vault.token, ledgerKey] });
     ledgerDir = await fs.promises.mkdtemp(path.join(os.tmpdir(), "tg-canary-ledger-"));
+    // The default provider's own child token would revoke the token with it (vault-provider-child-token).
+    await stack.setConfig("vault:skipChildToken", "true");
     await stack.setConfig("tokenguard:ledger", path.join(ledgerDir, "tokens.jsonl"));
     await stack.setConfig("tokenguard:ledgerKey", ledgerKey, { secret: true });
     const anchor = jitteredAnchor(`canary-vault/${stack.name}/deploy`, 30 * DAY);

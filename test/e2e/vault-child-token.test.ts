@@ -28,7 +28,7 @@ const CHILD_TTL = 30;
 const PROGRAM = `
 import * as pulumi from "@pulumi/pulumi";
 import * as vault from "@pulumi/vault";
-import { ScopedToken, type ScopedTokenArgs } from "../../../lib";
+import { ScopedToken, type ScopedTokenArgs } from "tokenguard";
 
 const vaultConfig = new pulumi.Config("vault");
 const args = (extra: Partial<ScopedTokenArgs> = {}) =>
