@@ -253,6 +253,21 @@ describe("package: what users install, run from a fresh project", function () {
     }
   });
 
+  it("the real pulumi preview of a refused declaration: its message alone, naming the new call", async () => {
+    const bad = await newStack(path.join(project.dir, "bad"));
+    try {
+      const r = await bad.pulumi(["preview"], { allowFail: true });
+      const out = r.stdout + r.stderr;
+      assert.notEqual(r.code, 0);
+      assert.match(out, /error: ScopedToken "everything" is refused:\n/);
+      assert.match(out, /\[token-least-privilege\]\n\s+\(declared at index\.ts:4:1\)\n/);
+      assert.doesNotMatch(out, /\n\s+at (new |Object\.)/, "no stack trace");
+      assert.doesNotMatch(out, /findings:|__pulumResourceError/, "no object dump");
+    } finally {
+      await bad.cleanup();
+    }
+  });
+
   it("pulumi up and destroy of a Vault token against a real Vault server, from the fresh project", async () => {
     const vault = await startDevVault();
     const ledgerKey = randomBytes(32).toString("hex");
