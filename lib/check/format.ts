@@ -1,12 +1,14 @@
 /**
  * `tokenguard check` output: text laid out like the policy section of `pulumi preview`, the JSON
  * contract (`{ resources, violations }`), and SARIF 2.1.0 through the shared writer. Messages are the pack's own,
- * which carry only values known at preview and never a secret.
+ * which carry only values known at preview and never a secret; the text escapes control characters
+ * in everything that comes from the program or a policy (names, messages, logs), as report and scan do.
  */
 import { createHash } from "node:crypto";
 import * as path from "node:path";
 import type pc from "picocolors";
 import type * as Sarif from "sarif";
+import { escapeControls as x } from "../escape";
 import { artifactUri, ruleDescriptor, sarifLog, type SarifSeverity } from "../sarif";
 import type { EnforcementLevel } from "./analyzer-client";
 import { hasMandatory, type CheckResult, type CheckViolation } from "./check";
@@ -127,16 +129,17 @@ export function formatText(result: CheckResult, c: Colors, cwd = process.cwd()):
   lines.push(`    ${mark} ${c.cyan(packKey)} (local: ${relativeTo(cwd, result.pack.dir)})`);
   for (const v of result.violations) {
     const severity = v.severity ? ` [severity: ${v.severity}]` : "";
-    const clause = v.urn ? `  (${displayType(v.type)}: ${v.urn.split("::").pop()})` : "";
+    const clause = v.urn
+      ? `  (${x(displayType(v.type))}: ${x(v.urn.split("::").pop() ?? "")})`
+      : "";
     lines.push(
-      `        - ${levelColor(c, v.level)(`[${v.level}]${severity}  ${v.policy}`)}${clause}`,
+      `        - ${levelColor(c, v.level)(`[${v.level}]${severity}  ${x(v.policy)}`)}${clause}`,
     );
     const body = [v.description, v.message].filter((s, i) => s && (i === 0 || s !== v.description));
-    for (const line of body.join("\n").split("\n")) lines.push(`          ${line}`);
+    for (const line of body.join("\n").split("\n")) lines.push(`          ${x(line)}`);
     if (v.location) {
-      lines.push(
-        `          ${c.dim(`at ${relativeTo(cwd, v.location.file)}:${v.location.line}:${v.location.column}`)}`,
-      );
+      const file = x(relativeTo(cwd, v.location.file));
+      lines.push(`          ${c.dim(`at ${file}:${v.location.line}:${v.location.column}`)}`);
     }
   }
   lines.push("");
@@ -146,7 +149,8 @@ export function formatText(result: CheckResult, c: Colors, cwd = process.cwd()):
     lines.push(c.bold("Diagnostics:"));
     for (const entry of logged) {
       const [level, ...rest] = entry.split(": ");
-      lines.push(`    ${level === "warn" ? c.yellow("warning") : level}: ${rest.join(": ")}`);
+      const text = rest.join(": ").split("\n").map(x).join("\n      ");
+      lines.push(`    ${level === "warn" ? c.yellow("warning") : x(level)}: ${text}`);
     }
     lines.push("");
   }
