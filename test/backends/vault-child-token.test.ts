@@ -43,8 +43,12 @@ describe("ScopedToken: the Vault provider's child token (vault-provider-child-to
     assert.throws(
       () => new ScopedToken("ci", args()),
       (e: Error) =>
-        e.message ===
-        'ScopedToken "ci" is refused:\n  the default Vault provider creates this token under a child token of its own, which Vault revokes 1200 s (maxLeaseTtlSeconds) after the run starts, and this token with it, long before its ttl: set stack config vault:skipChildToken to true, or declare the ScopedToken with vault: { orphan: true } [vault-provider-child-token]',
+        e.message.replace(
+          /\n {2}\(declared at test\/backends\/vault-child-token\.test\.ts:\d+:\d+\)$/,
+          "",
+        ) ===
+          'ScopedToken "ci" is refused:\n  the default Vault provider creates this token under a child token of its own, which Vault revokes 1200 s (maxLeaseTtlSeconds) after the run starts, and this token with it, long before its ttl: set stack config vault:skipChildToken to true, or declare the ScopedToken with vault: { orphan: true } [vault-provider-child-token]' &&
+        e.message.includes("(declared at test/backends/vault-child-token.test.ts:"),
     );
     assert.deepEqual(registrations, []);
   });
