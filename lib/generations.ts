@@ -33,7 +33,8 @@ export interface IssueRequest {
 /** What the live generations give the component's outputs. */
 export interface Issued extends BackendArns {
   readonly current: IssuedGeneration;
-  readonly previous: pulumi.Output<PreviousGeneration | null>;
+  /** The previous generation's value and id while its overlap window is open (secret). */
+  readonly previous?: pulumi.Output<PreviousGeneration>;
 }
 
 /** Creates the backend's children and one generation per live entry, oldest first. */
@@ -86,13 +87,13 @@ export function issueGenerations(component: pulumi.ComponentResource, req: Issue
   };
   // Oldest first, so the engine registers (and creates) generations in order.
   const older = req.live.previous;
-  const previous = older ? previousOutput(older, issue(older)) : pulumi.output(null);
+  const previous = older ? previousOutput(older, issue(older)) : undefined;
   return {
     userArn: backend.userArn,
     secretArn: backend.secretArn,
     accessPolicyArn: backend.accessPolicyArn,
     current: issue(req.live.current),
-    previous,
+    ...(previous ? { previous } : {}),
   };
 }
 
@@ -104,7 +105,7 @@ function urnOf(resource: pulumi.Resource): Promise<string> {
 function previousOutput(
   g: Generation,
   issued: IssuedGeneration,
-): pulumi.Output<PreviousGeneration | null> {
+): pulumi.Output<PreviousGeneration> {
   return pulumi.secret(
     pulumi.all([issued.value, issued.tokenId]).apply(([value, tokenId]): PreviousGeneration => ({
       value,

@@ -10,6 +10,8 @@ import * as pulumi from "@pulumi/pulumi";
 import { version as pulumiVersion } from "@pulumi/pulumi/version";
 import { declareAwsAlarm, hasAwsAlarm } from "./alarm";
 import { callSiteOutside } from "./call-site";
+import { withoutPromiseStacks } from "./promise-stacks";
+import { issuedOutputs, recordedOutputs, tokenFacts, type TokenFacts } from "./token-outputs";
 import { ledgerSettings } from "./audit/ledger-entry";
 import { awsPackage, loadBackendPackages } from "./backends/packages";
 import { childTokenFindings } from "./backends/vault-child-token";
@@ -71,14 +73,6 @@ export class ScopedToken extends pulumi.ComponentResource {
   public readonly value: pulumi.Output<string | undefined>;
   /** A non-secret identifier of the current credential: Vault accessor, access key id, secret ARN, or prefix + hash. */
   public readonly tokenId: pulumi.Output<string | undefined>;
-  /** RFC 3339: the current credential is valid at least until then. */
-  public readonly expiresAt: pulumi.Output<string | undefined>;
-  /** RFC 3339: when the next generation is due (run `pulumi up` by then). */
-  public readonly rotatesAt: pulumi.Output<string | undefined>;
-  /** The current generation number. */
-  public readonly generation: pulumi.Output<number | undefined>;
-  /** The granted scopes, canonical text. */
-  public readonly scopes: pulumi.Output<string[]>;
   /** The previous generation while its overlap window is open, else null (secret). */
   public readonly previous: pulumi.Output<PreviousGeneration | null>;
   /** SHA-256 (hex) of the current value (random, aws-secret): what a verifying service stores. */
@@ -89,10 +83,30 @@ export class ScopedToken extends pulumi.ComponentResource {
   public readonly secretArn: pulumi.Output<string | undefined>;
   /** aws-secret: ARN of the managed IAM policy granting the declared scopes; attach it to consumers. */
   public readonly accessPolicyArn: pulumi.Output<string | undefined>;
-  /** RFC 3339: when the rotation alarm fires if rotation stops (`expiresAt - alert.before`); undefined without `alert`. */
-  public readonly alarmAt: pulumi.Output<string | undefined>;
   /** The SNS topic the AWS alarm publishes to (declared or created); undefined without an AWS alarm. */
   public readonly alarmTopicArn: pulumi.Output<string | undefined>;
+  /** Known at construction; their Outputs are made when read (lib/token-outputs). */
+  private readonly facts: TokenFacts;
+  /** RFC 3339: the current credential is valid at least until then. */
+  get expiresAt(): pulumi.Output<string | undefined> {
+    return pulumi.output(this.facts.expiresAt);
+  }
+  /** RFC 3339: when the next generation is due (run `pulumi up` by then). */
+  get rotatesAt(): pulumi.Output<string | undefined> {
+    return pulumi.output(this.facts.rotatesAt);
+  }
+  /** The current generation number. */
+  get generation(): pulumi.Output<number | undefined> {
+    return pulumi.output(this.facts.generation);
+  }
+  /** The granted scopes, canonical text. */
+  get scopes(): pulumi.Output<string[]> {
+    return pulumi.output([...this.facts.scopes]);
+  }
+  /** RFC 3339: when the rotation alarm fires if rotation stops (`expiresAt - alert.before`); undefined without `alert`. */
+  get alarmAt(): pulumi.Output<string | undefined> {
+    return pulumi.output(this.facts.alarmAt);
+  }
 
   public static override isInstance(obj: unknown): obj is ScopedToken {
     return (
@@ -110,52 +124,48 @@ export class ScopedToken extends pulumi.ComponentResource {
     if (mandatory.length && settings.enforcement === "error") {
       throw new TokenRefusedError(name, mandatory);
     }
-    super(SCOPED_TOKEN_TYPE, name, checked.summary, opts);
+    // The SDK's per-promise debug stacks are not taken while the token registers (lib/promise-stacks).
+    const restoreStacks = withoutPromiseStacks();
+    try {
+      super(SCOPED_TOKEN_TYPE, name, checked.summary, opts);
+      const warnings =
+        settings.enforcement === "error" ? findings.filter((f) => !isMandatory(f)) : findings;
+      this.warn(name, warnings, checked.plan !== undefined);
+      const plan = checked.plan;
+      const ledger = ledgerSettings(settings.ledger);
+      const issued: Issued | undefined =
+        plan && issueGenerations(this, { name, args, ...plan, ledger });
+      const alarm = plan && alarmOf(this, name, args, plan, checked.findings);
+      const outputs = issuedOutputs(issued, alarm?.topicArn);
+      ({
+        value: this.value,
+        tokenId: this.tokenId,
+        hash: this.hash,
+        userArn: this.userArn,
+        secretArn: this.secretArn,
+        accessPolicyArn: this.accessPolicyArn,
+        alarmTopicArn: this.alarmTopicArn,
+      } = outputs);
+      this.previous = outputs.previous as pulumi.Output<PreviousGeneration | null>;
+      this.facts = tokenFacts(plan?.live.current, checked.scopeTexts, alarm?.at);
+      this.registerOutputs(recordedOutputs(issued, outputs, this.facts));
+    } finally {
+      restoreStacks();
+    }
+  }
 
-    const warnings =
-      settings.enforcement === "error" ? findings.filter((f) => !isMandatory(f)) : findings;
+  private warn(
+    name: string,
+    warnings: readonly { rule: string; message: string }[],
+    issues: boolean,
+  ): void {
     for (const f of warnings) void pulumi.log.warn(`${f.rule}: ${f.message}`, this);
-    if (!checked.plan) {
+    if (!issues) {
       void pulumi.log.warn(
         `ScopedToken "${name}" issues no credential until its declaration is valid`,
         this,
       );
     }
-    const plan = checked.plan;
-    const issued: Issued | undefined =
-      plan &&
-      issueGenerations(this, { name, args, ...plan, ledger: ledgerSettings(settings.ledger) });
-    const none = pulumi.output(undefined);
-    const alarm = plan && alarmOf(this, name, args, plan, checked.findings);
-
-    this.scopes = pulumi.output([...checked.scopeTexts]);
-    this.value = issued ? pulumi.secret(issued.current.value) : pulumi.secret(none);
-    this.tokenId = issued?.current.tokenId ?? none;
-    this.hash = issued?.current.hash ?? none;
-    this.userArn = issued?.userArn ?? none;
-    this.secretArn = issued?.secretArn ?? none;
-    this.accessPolicyArn = issued?.accessPolicyArn ?? none;
-    this.previous = issued?.previous ?? pulumi.output(null);
-    this.generation = pulumi.output(plan?.live.current.n);
-    this.expiresAt = pulumi.output(plan && formatInstant(plan.live.current.expiresAt));
-    this.rotatesAt = pulumi.output(plan && formatInstant(plan.live.current.rotatesAt));
-    this.alarmAt = pulumi.output(alarm?.at);
-    this.alarmTopicArn = alarm?.topicArn ?? none;
-    this.registerOutputs({
-      value: this.value,
-      tokenId: this.tokenId,
-      hash: this.hash,
-      userArn: this.userArn,
-      secretArn: this.secretArn,
-      accessPolicyArn: this.accessPolicyArn,
-      generation: this.generation,
-      expiresAt: this.expiresAt,
-      rotatesAt: this.rotatesAt,
-      alarmAt: this.alarmAt,
-      alarmTopicArn: this.alarmTopicArn,
-      scopes: this.scopes,
-      previous: this.previous,
-    });
   }
 }
 

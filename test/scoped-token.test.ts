@@ -180,6 +180,19 @@ describe("ScopedToken", () => {
     }
   });
 
+  it("outside an overlap, previous resolves to null (not secret), and the facts stay Outputs", async () => {
+    const token = await build("solo", randomArgs());
+    assert.equal(await promiseOf(token.previous), null);
+    assert.equal(await pulumi.isSecret(token.previous), false);
+    assert.equal(await promiseOf(token.generation), 0);
+    // 2026-01-01 anchor, 30d rotation, 31d ttl (vaultArgs): due on day 30, expires on day 31.
+    assert.equal(await promiseOf(token.rotatesAt), "2026-01-31T00:00:00Z");
+    assert.equal(await promiseOf(token.expiresAt), "2026-02-01T00:00:00Z");
+    assert.deepEqual(await promiseOf(token.scopes), ["orders:read", "orders:list"]);
+    assert.equal(await promiseOf(token.alarmAt), undefined);
+    assert.ok(pulumi.Output.isInstance(token.generation));
+  });
+
   it("reports a non-secret summary of its spec to the engine", async () => {
     await build("sum", vaultArgs());
     const component = registrations.find((r) => r.type === SCOPED_TOKEN_TYPE);
