@@ -17,10 +17,10 @@
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import * as path from "node:path";
 import { parseArgs } from "node:util";
-import { measureEngine } from "./check/run";
+import { fullPlan, measureEngine } from "./engine/run";
 import { OUT, ROOT } from "./lib/build";
 import { finish, machine } from "./lib/machine";
-import { renderChart, renderMarkdown, type BenchResults } from "./lib/report";
+import { renderChart, renderMarkdown, renderTargets, type BenchResults } from "./lib/report";
 import { measurePrograms } from "./program/run";
 import { measureScan } from "./scan/run";
 
@@ -87,11 +87,12 @@ export function plan(argv: readonly string[]): Plan {
     reportOnly: values.report ?? false,
     partial: suites.length < SUITES.length || sizes !== undefined,
     limitMinutes,
-    programSizes: sizes ?? (quick ? [10, 100, 1000] : [10, 100, 1000, 10000]),
-    engineSizes: sizes ?? (quick ? [10, 100] : [10, 100, 1000, 10000]),
+    programSizes: sizes ?? (quick ? [100, 1000] : [100, 1000, 10000]),
+    engineSizes: sizes ?? (quick ? [100] : [100, 1000, 3000, 10000]),
     // Three rounds where a round is cheap; the 10,000-token runs take minutes each.
     rounds: (n) => forcedRounds ?? (quick ? 1 : n >= 10000 ? 1 : 3),
-    engineRounds: (n) => forcedRounds ?? (quick ? 1 : n >= 10000 ? 1 : 5),
+    // A 1,000-token round is a dozen previews of minutes each: one round from there on.
+    engineRounds: (n) => forcedRounds ?? (quick ? 1 : n >= 1000 ? 1 : 2),
     scanMb: quick ? 10 : 100,
     scanRepeat: forcedRounds ?? (quick ? 1 : 3),
   };
@@ -113,8 +114,15 @@ function loadPrevious(): Partial<BenchResults> {
   return JSON.parse(readFileSync(RESULTS, "utf8")) as Partial<BenchResults>;
 }
 
-function write(results: BenchResults): void {
+/**
+ * Writes the results, merged into what results.json holds now: another `--only` run may have
+ * finished meanwhile (the suites can run side by side), and its tables are kept.
+ */
+function write(results: BenchResults, suites: readonly Suite[] = SUITES): void {
   mkdirSync(OUT, { recursive: true });
+  const latest = loadPrevious();
+  const kept = SUITES.filter((s) => !suites.includes(s) && latest[s] !== undefined);
+  results = { ...results, ...Object.fromEntries(kept.map((s) => [s, latest[s]])) };
   writeFileSync(RESULTS, `${JSON.stringify(results, null, 2)}\n`);
   const fixesFile = path.join(BENCH, "fixes.md");
   const fixes = existsSync(fixesFile) ? readFileSync(fixesFile, "utf8") : undefined;
@@ -137,7 +145,7 @@ async function main(): Promise<void> {
   // A partial run keeps the other tables from earlier runs: the header names every run behind them.
   const history = p.partial && previous.command ? `${previous.command}; then ${command}` : command;
   let results: BenchResults = { ...previous, machine: started, command: history };
-  const checkpoint = () => write({ ...results, machine: finish(started) });
+  const checkpoint = () => write({ ...results, machine: finish(started) }, p.suites);
 
   if (p.suites.includes("program")) {
     log(`program cost: N = ${p.programSizes.join(", ")}`);
@@ -156,12 +164,12 @@ async function main(): Promise<void> {
     const engine = await measureEngine({
       sizes: p.engineSizes,
       rounds: p.engineRounds,
+      plan: (n) => fullPlan(n, { quick: p.quick }),
       limitMinutes: p.limitMinutes,
       log,
     });
     const rows = mergeBySize(previous.engine?.rows, engine.rows, (r) => r.tokens);
-    const rounds = { ...previous.engine?.rounds, ...engine.rounds };
-    results = { ...results, engine: { ...engine, rows, rounds } };
+    results = { ...results, engine: { ...engine, rows } };
     checkpoint();
   }
   if (p.suites.includes("scan")) {
@@ -179,7 +187,8 @@ async function main(): Promise<void> {
     results = { ...results, scan: { markdown: scan.markdown, repeat: scan.repeat } };
   }
   results = { ...results, machine: finish(started) };
-  write(results);
+  write(results, p.suites);
+  process.stdout.write(`${renderTargets(results)}\n`);
   log("wrote bench/BENCHMARKS.md, bench/time-vs-n.svg and bench/out/results.json");
 }
 

@@ -1,6 +1,7 @@
 /**
  * The compiled library, as users run it (the npm package ships dist/lib): built fresh from the
- * working tree into bench/out/dist, so a benchmark never measures a stale `npm run build`.
+ * working tree into dist/ (what `npm run build` makes), so a benchmark never measures a stale
+ * build — the programs import it, and the policy pack loads it as the package `tokenguard`.
  */
 import { spawnSync } from "node:child_process";
 import { existsSync } from "node:fs";
@@ -8,11 +9,11 @@ import * as path from "node:path";
 
 export const ROOT = path.resolve(__dirname, "..", "..");
 export const OUT = path.join(ROOT, "bench", "out");
-export const DIST = path.join(OUT, "dist");
+export const DIST = path.join(ROOT, "dist");
 
 let built = false;
 
-/** Compiles lib/ (tsconfig.build.json) into bench/out/dist once per process; returns dist/lib. */
+/** Compiles lib/ (tsconfig.build.json) into dist/ once per process; returns dist/lib. */
 export function compiledLib(): string {
   const lib = path.join(DIST, "lib");
   if (built) return lib;

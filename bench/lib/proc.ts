@@ -26,6 +26,8 @@ export interface TimedOptions {
   readonly onLine?: (line: string) => void;
   /** Receives stderr line by line (the tail is kept as well, for failure messages). */
   readonly onErrLine?: (line: string) => void;
+  /** Called with the child's pid (= its process group id) once it is started. */
+  readonly onSpawn?: (pid: number) => void;
 }
 
 export function timed(cmd: string, args: readonly string[], opts: TimedOptions): Promise<TimedRun> {
@@ -37,6 +39,7 @@ export function timed(cmd: string, args: readonly string[], opts: TimedOptions):
       stdio: ["ignore", "pipe", "pipe"],
       detached: true, // its own process group, so the whole tree can be stopped
     });
+    if (child.pid !== undefined) opts.onSpawn?.(child.pid);
     let stdout = "";
     let stderr = "";
     const outLines = lineSplitter(opts.onLine);

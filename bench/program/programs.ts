@@ -11,6 +11,7 @@ import * as aws from "@pulumi/aws";
 import * as random from "@pulumi/random";
 import * as vault from "@pulumi/vault";
 import { ScopedToken, awsScopes, type ScopedTokenArgs } from "../../lib";
+import { withoutPromiseStacks } from "../../lib/promise-stacks";
 
 import type { BenchBackend, BenchMode } from "./backends";
 
@@ -45,10 +46,9 @@ export function tokenArgs(backend: BenchBackend): ScopedTokenArgs {
   }
 }
 
-/** Declares token `name` as a ScopedToken. */
+/** Declares token `name` as a ScopedToken; settles with its value, as raw settles with its credential. */
 export function declareComponent(backend: BenchBackend, name: string): pulumi.Output<unknown> {
-  const token = new ScopedToken(name, tokenArgs(backend));
-  return pulumi.all([token.tokenId, token.value, token.expiresAt]);
+  return new ScopedToken(name, tokenArgs(backend)).value;
 }
 
 const VAULT_POLICY = 'path "secret/data/ci/*" {\n  capabilities = ["read", "list"]\n}\n';
@@ -92,7 +92,7 @@ export function declareRaw(backend: BenchBackend, name: string): pulumi.Output<u
         },
         { additionalSecretOutputs: ["clientToken", "wrappedToken"] },
       );
-      return pulumi.all([token.id, token.clientToken]);
+      return token.clientToken;
     }
     case "aws-iam": {
       const user = new aws.iam.User(`${name}-user`, { name: `bench-${name}`, path: "/bench/" });
@@ -106,11 +106,11 @@ export function declareRaw(backend: BenchBackend, name: string): pulumi.Output<u
         { user: user.name },
         { dependsOn: [policy], additionalSecretOutputs: ["secret"] },
       );
-      return pulumi.all([key.id, key.secret]);
+      return key.secret;
     }
     case "aws-secret": {
       const secret = new aws.secretsmanager.Secret(`${name}-secret`, { name: `bench/${name}` });
-      const access = new aws.iam.Policy(`${name}-access`, {
+      new aws.iam.Policy(`${name}-access`, {
         policy: secret.arn.apply((arn) =>
           JSON.stringify({
             Version: "2012-10-17",
@@ -134,7 +134,7 @@ export function declareRaw(backend: BenchBackend, name: string): pulumi.Output<u
         { secretId: secret.id, secretString: pw.result },
         { additionalSecretOutputs: ["secretString"] },
       );
-      return pulumi.all([version.versionId, access.arn]);
+      return version.versionId;
     }
   }
 }
@@ -148,7 +148,19 @@ export async function declareMany(
   mode: BenchMode,
   n: number,
 ): Promise<void> {
-  const declare = mode === "component" ? declareComponent : declareRaw;
+  const declare =
+    mode === "component"
+      ? declareComponent
+      : mode === "raw"
+        ? declareRaw
+        : (b: BenchBackend, name: string) => {
+            const restore = withoutPromiseStacks();
+            try {
+              return declareRaw(b, name);
+            } finally {
+              restore();
+            }
+          };
   const settled: Promise<unknown>[] = [];
   for (let i = 0; i < n; i++) {
     const out = declare(backend, `svc-${i}`);

@@ -8,7 +8,7 @@ import * as path from "node:path";
 import { machine, finish, type Machine } from "../lib/machine";
 import { failure, timed } from "../lib/proc";
 import { predictAt, summarize, type Summary } from "../lib/stats";
-import { BACKENDS, type BenchBackend, type BenchMode } from "./backends";
+import { BACKENDS, MODES, type BenchBackend, type BenchMode } from "./backends";
 import type { WorkerResult } from "./worker";
 
 export interface ProgramPoint {
@@ -66,10 +66,12 @@ export async function measurePrograms(opts: ProgramOptions): Promise<ProgramResu
   const started = machine();
   const limitMs = opts.limitMinutes * 60_000;
   const points: ProgramPoint[] = [];
-  const modes: BenchMode[] = ["component", "raw"];
+  // raw-lean only up to 1,000 tokens: it explains the ratio; the 10,000-token runs take minutes each.
+  const modesAt = (n: number): BenchMode[] => (n <= 1000 ? [...MODES] : ["component", "raw"]);
   for (const backend of opts.backends ?? BACKENDS) {
     for (const n of [...opts.sizes].sort((a, b) => a - b)) {
-      const samples: Record<BenchMode, WorkerResult[]> = { component: [], raw: [] };
+      const modes = modesAt(n);
+      const samples: Record<BenchMode, WorkerResult[]> = { component: [], raw: [], "raw-lean": [] };
       const skipped: Partial<Record<BenchMode, string>> = {};
       for (const mode of modes) {
         const done = points

@@ -3,9 +3,9 @@
  * Pulumi's mock runtime (the unit tests' deterministic mocks), then N tokens of one backend as
  * ScopedTokens or as raw resources, timed until every one has settled. Prints one JSON line.
  *
- *   node -r ts-node/register/transpile-only bench/program/worker.ts <backend> <component|raw> <n>
+ *   node -r ts-node/register/transpile-only bench/program/worker.ts <backend> <component|raw|raw-lean> <n>
  */
-import { BACKENDS, BENCH_NOW, type BenchBackend, type BenchMode } from "./backends";
+import { BACKENDS, BENCH_NOW, MODES, type BenchBackend, type BenchMode } from "./backends";
 
 export interface WorkerResult {
   readonly backend: BenchBackend;
@@ -30,12 +30,12 @@ export function parseWorkerArgs(argv: readonly string[]): {
   if (!(BACKENDS as readonly string[]).includes(backend)) {
     throw new Error(`backend: "${backend}" is not one of ${BACKENDS.join(", ")}`);
   }
-  if (mode !== "component" && mode !== "raw") {
-    throw new Error(`mode: "${mode}" is not "component" or "raw"`);
+  if (!(MODES as readonly string[]).includes(mode)) {
+    throw new Error(`mode: "${mode}" is not one of ${MODES.join(", ")}`);
   }
   const n = Number(count);
   if (!Number.isInteger(n) || n < 0) throw new Error(`n: "${count}" is not a whole number >= 0`);
-  return { backend: backend as BenchBackend, mode, n };
+  return { backend: backend as BenchBackend, mode: mode as BenchMode, n };
 }
 
 async function main(): Promise<void> {

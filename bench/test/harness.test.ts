@@ -48,14 +48,14 @@ describe("bench harness", () => {
   it("plans everything by default, a small subset with --quick", () => {
     const full = plan([]);
     assert.deepEqual(full.suites, ["program", "engine", "scan"]);
-    assert.deepEqual(full.engineSizes, [10, 100, 1000, 10000]);
-    assert.deepEqual(full.programSizes, [10, 100, 1000, 10000]);
+    assert.deepEqual(full.engineSizes, [100, 1000, 3000, 10000]);
+    assert.deepEqual(full.programSizes, [100, 1000, 10000]);
     assert.deepEqual([full.rounds(1000), full.rounds(10000)], [3, 1]);
-    assert.deepEqual([full.engineRounds(1000), full.engineRounds(10000)], [5, 1]);
+    assert.deepEqual([full.engineRounds(100), full.engineRounds(1000)], [2, 1]);
     assert.equal(full.limitMinutes, 15);
     const quick = plan(["--quick", "--only", "engine,program", "--limit-minutes", "5"]);
     assert.deepEqual(quick.suites, ["engine", "program"]);
-    assert.deepEqual(quick.engineSizes, [10, 100]);
+    assert.deepEqual([quick.engineSizes, quick.programSizes], [[100], [100, 1000]]);
     assert.equal(quick.rounds(100), 1);
     assert.equal(quick.scanMb, 10);
     assert.equal(quick.limitMinutes, 5);
