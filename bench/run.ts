@@ -11,13 +11,15 @@
  *                                      and any run reaching it is stopped
  *   --sizes 1000 --rounds 5            re-measure some sizes (of program and engine); the other
  *                                      sizes' rows are kept from the last run
+ *   --runs component/check,raw/preview  engine: only the runs whose key (variant/tool/setting)
+ *                                      contains one of these, e.g. check alone at 10,000 tokens
  *
  * Never part of `npm test`. The engine comes from rig/build.sh (or TOKENGUARD_ENGINE_BIN).
  */
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import * as path from "node:path";
 import { parseArgs } from "node:util";
-import { fullPlan, measureEngine } from "./engine/run";
+import { fullPlan, measureEngine, runKey, type EngineRow, type RunSpec } from "./engine/run";
 import { OUT, ROOT } from "./lib/build";
 import { finish, machine } from "./lib/machine";
 import { renderChart, renderMarkdown, renderTargets, type BenchResults } from "./lib/report";
@@ -45,6 +47,8 @@ export interface Plan {
   readonly engineRounds: (n: number) => number;
   readonly scanMb: number;
   readonly scanRepeat: number;
+  /** The engine runs measured at size n (bench/engine/run.ts fullPlan, narrowed by --runs). */
+  readonly engineRuns: (n: number) => RunSpec[];
 }
 
 /** What to run, from the command line. Bad flags throw, naming the flag and the fix. */
@@ -58,6 +62,7 @@ export function plan(argv: readonly string[]): Plan {
       "limit-minutes": { type: "string", default: "15" },
       rounds: { type: "string" },
       sizes: { type: "string" },
+      runs: { type: "string" },
     },
     strict: true,
   });
@@ -81,11 +86,19 @@ export function plan(argv: readonly string[]): Plan {
     );
   }
   const quick = values.quick ?? false;
+  const runs = values.runs?.split(",").map((x) => x.trim());
+  const known = [...fullPlan(100), ...fullPlan(10000)].map(runKey);
+  const unmatched = runs?.filter((r) => !known.some((k) => k.includes(r)));
+  if (unmatched?.length) {
+    throw new Error(
+      `--runs: "${unmatched.join(", ")}" matches no engine run; runs are variant/tool/setting, e.g. ${known.slice(0, 3).join(", ")}`,
+    );
+  }
   return {
     suites: suites as Suite[],
     quick,
     reportOnly: values.report ?? false,
-    partial: suites.length < SUITES.length || sizes !== undefined,
+    partial: suites.length < SUITES.length || sizes !== undefined || runs !== undefined,
     limitMinutes,
     programSizes: sizes ?? (quick ? [100, 1000] : [100, 1000, 10000]),
     engineSizes: sizes ?? (quick ? [100] : [100, 1000, 3000, 10000]),
@@ -95,6 +108,8 @@ export function plan(argv: readonly string[]): Plan {
     engineRounds: (n) => forcedRounds ?? (quick ? 1 : n >= 1000 ? 1 : 2),
     scanMb: quick ? 10 : 100,
     scanRepeat: forcedRounds ?? (quick ? 1 : 3),
+    engineRuns: (n) =>
+      fullPlan(n, { quick }).filter((r) => !runs || runs.some((k) => runKey(r).includes(k))),
   };
 }
 
@@ -107,6 +122,30 @@ export function mergeBySize<T>(
   const measured = new Set(next.map(sizeOf));
   const kept = (previous ?? []).filter((r) => !measured.has(sizeOf(r)));
   return [...kept, ...next].sort((a, b) => sizeOf(a) - sizeOf(b));
+}
+
+/**
+ * Engine rows by size; where both runs measured a size, the new row's runs replace the old row's
+ * same runs and the old row's other runs are kept (a `--runs` subset adds to a size's row).
+ */
+export function mergeEngineRows(
+  previous: readonly EngineRow[] | undefined,
+  next: readonly EngineRow[],
+): EngineRow[] {
+  const merged = next.map((row) => {
+    const old = previous?.find((r) => r.tokens === row.tokens);
+    if (!old) return row;
+    const fresh = new Set([...Object.keys(row.runs), ...Object.keys(row.skipped)]);
+    const keep = <V>(o: Record<string, V>) =>
+      Object.fromEntries(Object.entries(o).filter(([k]) => !fresh.has(k)));
+    return {
+      ...row,
+      runs: { ...keep(old.runs), ...row.runs },
+      overhead: { ...keep(old.overhead), ...row.overhead },
+      skipped: { ...keep(old.skipped), ...row.skipped },
+    };
+  });
+  return mergeBySize(previous, merged, (r) => r.tokens);
 }
 
 function loadPrevious(): Partial<BenchResults> {
@@ -124,8 +163,12 @@ function write(results: BenchResults, suites: readonly Suite[] = SUITES): void {
   const kept = SUITES.filter((s) => !suites.includes(s) && latest[s] !== undefined);
   results = { ...results, ...Object.fromEntries(kept.map((s) => [s, latest[s]])) };
   writeFileSync(RESULTS, `${JSON.stringify(results, null, 2)}\n`);
-  const fixesFile = path.join(BENCH, "fixes.md");
-  const fixes = existsSync(fixesFile) ? readFileSync(fixesFile, "utf8") : undefined;
+  // Hand-written analysis, appended after the generated tables: why preview grows, then the fixes.
+  const notes = ["why-preview.md", "fixes.md"]
+    .map((f) => path.join(BENCH, f))
+    .filter((f) => existsSync(f))
+    .map((f) => readFileSync(f, "utf8").trim());
+  const fixes = notes.length ? notes.join("\n\n") : undefined;
   writeFileSync(path.join(BENCH, "BENCHMARKS.md"), renderMarkdown(results, fixes));
   writeFileSync(path.join(BENCH, "time-vs-n.svg"), renderChart(results));
 }
@@ -164,11 +207,11 @@ async function main(): Promise<void> {
     const engine = await measureEngine({
       sizes: p.engineSizes,
       rounds: p.engineRounds,
-      plan: (n) => fullPlan(n, { quick: p.quick }),
+      plan: p.engineRuns,
       limitMinutes: p.limitMinutes,
       log,
     });
-    const rows = mergeBySize(previous.engine?.rows, engine.rows, (r) => r.tokens);
+    const rows = mergeEngineRows(previous.engine?.rows, engine.rows);
     results = { ...results, engine: { ...engine, rows } };
     checkpoint();
   }

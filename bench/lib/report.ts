@@ -45,6 +45,26 @@ function engineRowAt(engine: EngineResult | undefined, n: number): EngineRow | u
   return engine?.rows.find((r) => r.tokens === n);
 }
 
+/**
+ * The row at n where `key` was measured, else the largest smaller size where it was (a --quick
+ * run): that figure is printed, labelled with its size, and not judged against the target.
+ */
+function rowFor(
+  engine: EngineResult | undefined,
+  n: number,
+  key: string,
+): { row: EngineRow; exact: boolean; label: string } | undefined {
+  const rows = (engine?.rows ?? []).filter((r) => r.tokens <= n && r.runs[key]);
+  const row = rows.sort((a, b) => b.tokens - a.tokens)[0];
+  if (!row) return undefined;
+  const exact = row.tokens === n;
+  return {
+    row,
+    exact,
+    label: exact ? "" : ` [at ${row.tokens.toLocaleString("en-US")} tokens, not judged]`,
+  };
+}
+
 /** The points of one backend and mode, by N. */
 function programSeries(program: ProgramResult, backend: string, mode: string): ProgramPoint[] {
   return program.points
@@ -167,7 +187,10 @@ function programTargets(program: ProgramResult | undefined): TargetRow[] {
           measured: exps
             .map((e) => `${e.backend} ${e.exponent.toFixed(2)} (${e.from}–${e.to})`)
             .join(", "),
-          met: exps.every((e) => e.exponent <= 1.05 && e.to >= LARGE_N),
+          // A fit that stops short of 10,000 tokens is printed, not judged.
+          ...(exps.every((e) => e.to >= LARGE_N)
+            ? { met: exps.every((e) => e.exponent <= 1.05) }
+            : {}),
         }
       : NOT),
   });
@@ -181,7 +204,10 @@ function checkTargets(engine: EngineResult | undefined): TargetRow[] {
     target: "`tokenguard check` growth exponent k (100 … 10,000)",
     goal: "k ≤ 1.05",
     ...(k
-      ? { measured: `${k.k.toFixed(2)} (${k.from}–${k.to})`, met: k.k <= 1.05 && k.to >= LARGE_N }
+      ? {
+          measured: `${k.k.toFixed(2)} (${k.from}–${k.to})`,
+          ...(k.to >= LARGE_N ? { met: k.k <= 1.05 } : {}),
+        }
       : NOT),
   });
   const big = run(engineRowAt(engine, LARGE_N), "component/check/default");
@@ -190,15 +216,16 @@ function checkTargets(engine: EngineResult | undefined): TargetRow[] {
     goal: "≤ 20 s",
     ...(big ? { measured: summary(big.seconds), met: big.seconds.median <= 20 } : NOT),
   });
-  const at = engineRowAt(engine, TARGET_N);
+  const found = rowFor(engine, TARGET_N, "component/check/default");
+  const at = found?.row;
   const vs = timeRatio(at, "component/previewPack/default", "component/check/default");
   rows.push({
     target: "`tokenguard check` vs `pulumi preview --policy-pack`, 1,000 tokens",
     goal: "≥ 15× faster",
     ...(vs !== undefined
       ? {
-          measured: `${ratio(vs)} (${seconds(run(at, "component/check/default")!.seconds.median)} vs ${seconds(run(at, "component/previewPack/default")!.seconds.median)})`,
-          met: vs >= 15,
+          measured: `${ratio(vs)} (${seconds(run(at, "component/check/default")!.seconds.median)} vs ${seconds(run(at, "component/previewPack/default")!.seconds.median)})${found!.label}`,
+          ...(found!.exact ? { met: vs >= 15 } : {}),
         }
       : NOT),
   });
@@ -206,7 +233,8 @@ function checkTargets(engine: EngineResult | undefined): TargetRow[] {
 }
 
 function previewTargets(engine: EngineResult | undefined): TargetRow[] {
-  const at = engineRowAt(engine, TARGET_N);
+  const found = rowFor(engine, TARGET_N, "component/previewPack/default");
+  const at = found?.row;
   const ours = packShare(at, "component/previewPack/default");
   const theirs = packShare(at, "component/previewPeer/default");
   const rows: TargetRow[] = [
@@ -215,8 +243,8 @@ function previewTargets(engine: EngineResult | undefined): TargetRow[] {
       goal: "< 3% of preview, and ≤ the peer pack's",
       ...(ours !== undefined
         ? {
-            measured: `tokenguard ${pct(ours)} (${summary(at!.overhead["component/previewPack/default"])}); ${engine?.peer?.name ?? "peer"} ${theirs === undefined ? "not measured" : `${pct(theirs)} (${summary(at!.overhead["component/previewPeer/default"])})`}`,
-            met: ours < 0.03 && theirs !== undefined && ours <= theirs,
+            measured: `tokenguard ${pct(ours)} (${summary(at!.overhead["component/previewPack/default"])}); ${engine?.peer?.name ?? "peer"} ${theirs === undefined ? "not measured" : `${pct(theirs)} (${summary(at!.overhead["component/previewPeer/default"])})`}${found!.label}`,
+            ...(found!.exact ? { met: ours < 0.03 && theirs !== undefined && ours <= theirs } : {}),
           }
         : NOT),
     },
@@ -225,14 +253,20 @@ function previewTargets(engine: EngineResult | undefined): TargetRow[] {
     const key = (v: string) => `${v}/preview/${setting}`;
     const sizes = (engine?.rows ?? []).flatMap((r) => {
       const x = timeRatio(r, key("component"), key("raw"));
-      return x === undefined ? [] : [{ n: r.tokens, x }];
+      const w = timeRatio(r, key("wrapped"), key("raw"));
+      return x === undefined ? [] : [{ n: r.tokens, x, w }];
     });
     rows.push({
       target: `\`pulumi preview\`, ScopedTokens / raw control (engine: ${setting})`,
       goal: "≤ 1.2× at every size the engine finishes",
       ...(sizes.length
         ? {
-            measured: sizes.map((p) => `${p.n.toLocaleString("en-US")}: ${ratio(p.x)}`).join(", "),
+            measured: sizes
+              .map(
+                (p) =>
+                  `${p.n.toLocaleString("en-US")}: ${ratio(p.x)}${p.w === undefined ? "" : ` (wrapped control ${ratio(p.w)})`}`,
+              )
+              .join(", "),
             met: sizes.every((p) => p.x <= 1.2),
           }
         : NOT),

@@ -2,7 +2,8 @@ import { strict as assert } from "node:assert";
 import { readFileSync } from "node:fs";
 import { cpuModel } from "../lib/machine";
 import { timed } from "../lib/proc";
-import { mergeBySize, plan } from "../run";
+import type { EngineRow } from "../engine/run";
+import { mergeBySize, mergeEngineRows, plan } from "../run";
 
 /** Running (a killed orphan may linger as a zombie until init reaps it: that is not running). */
 function running(pid: number): boolean {
@@ -105,5 +106,52 @@ describe("bench harness", () => {
     assert.throws(() => plan(["--fast"]), /--fast/);
     assert.throws(() => plan(["--sizes", "10,1e"]), /--sizes: "10,1e"/);
     assert.throws(() => plan(["--sizes", "0"]), /--sizes: "0"/);
+    assert.throws(
+      () => plan(["--runs", "check,nonsense"]),
+      /--runs: "nonsense" matches no engine run/,
+    );
+  });
+
+  it("--runs narrows the engine's plan to the runs it names, at every size", () => {
+    const keys = (argv: string[], n: number) =>
+      plan(argv)
+        .engineRuns(n)
+        .map((r) => `${r.variant}/${r.tool}/${r.setting}`);
+    assert.deepEqual(keys(["--runs", "component/check"], 10000), ["component/check/default"]);
+    assert.deepEqual(keys(["--runs", "raw/preview/skip,component/check"], 3000), [
+      "raw/preview/skip-checkpoints",
+      "component/check/default",
+    ]);
+    assert.ok(keys([], 1000).length > 10);
+    assert.equal(plan(["--only", "engine", "--runs", "component/check"]).partial, true);
+  });
+
+  it("a --runs subset adds its runs to a size's row, keeping the row's other runs", () => {
+    const s = (median: number) => ({ median, min: median, max: median, n: 1 });
+    const row = (tokens: number, runs: Record<string, number>, skipped = {}): EngineRow => ({
+      tokens,
+      rounds: 1,
+      runs: Object.fromEntries(Object.entries(runs).map(([k, v]) => [k, { seconds: s(v) }])),
+      overhead: {},
+      skipped,
+    });
+    const before = [
+      row(1000, { "raw/preview/default": 40, "component/check/default": 9 }),
+      row(100, { a: 1 }),
+    ];
+    const after = mergeEngineRows(before, [
+      row(1000, { "component/check/default": 7 }, { "raw/preview/skip-checkpoints": "stopped" }),
+      row(3000, { "component/check/default": 20 }),
+    ]);
+    assert.deepEqual(
+      after.map((r) => r.tokens),
+      [100, 1000, 3000],
+    );
+    const at1000 = after[1];
+    assert.deepEqual(
+      Object.fromEntries(Object.entries(at1000.runs).map(([k, v]) => [k, v.seconds.median])),
+      { "raw/preview/default": 40, "component/check/default": 7 },
+    );
+    assert.deepEqual(at1000.skipped, { "raw/preview/skip-checkpoints": "stopped" });
   });
 });

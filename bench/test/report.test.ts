@@ -142,7 +142,10 @@ describe("bench report", () => {
       /^tokenguard 1\.8% \(2\.00 s\); @pulumi\/awsguard 3\.6% \(4\.00 s\)$/,
     );
     const preview = target(met, "`pulumi preview`, ScopedTokens / raw control (engine: default)");
-    assert.deepEqual([preview.measured, preview.met], ["100: 1.10×, 1,000: 1.10×", true]);
+    assert.deepEqual(
+      [preview.measured, preview.met],
+      ["100: 1.10×, 1,000: 1.10× (wrapped control 1.05×)", true],
+    );
     assert.equal(
       target(met, "`pulumi preview`, ScopedTokens / raw control (engine: skip").measured,
       "not measured",
@@ -182,6 +185,34 @@ describe("bench report", () => {
     assert.equal(target(lean, "program time, ScopedToken / raw, 1,000").met, true);
     const heap = target(rows, "10,000 ScopedTokens of every backend");
     assert.deepEqual([heap.measured, heap.met], ["random ran out of memory", false]);
+  });
+
+  it("a --quick run's smaller size is printed with its size and not judged", () => {
+    const small = engine(MET).rows[0];
+    const quick: EngineResult = {
+      ...engine(MET),
+      rows: [
+        {
+          ...small,
+          runs: {
+            ...small.runs,
+            "component/previewPack/default": stats(4.6),
+            "component/previewPeer/default": stats(5.0),
+          },
+          overhead: {
+            "component/previewPack/default": s(0.2),
+            "component/previewPeer/default": s(0.6),
+          },
+        },
+      ],
+    };
+    const rows = targets(results({ engine: quick }));
+    const pack = target(rows, "policy pack overhead");
+    assert.match(pack.measured, /^tokenguard 4\.5% .*\[at 100 tokens, not judged\]$/);
+    assert.equal(pack.met, undefined);
+    const vs = target(rows, "`tokenguard check` vs");
+    assert.match(vs.measured, /^2\.30× \(2\.00 s vs 4\.60 s\) \[at 100 tokens, not judged\]$/);
+    assert.equal(vs.met, undefined);
   });
 
   it("says what it could not measure instead of guessing", () => {
