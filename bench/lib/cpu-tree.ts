@@ -41,7 +41,8 @@ export function roleOf(comm: string, argv: readonly string[], peerPackDir?: stri
   if (/dynamic-provider/.test(line)) return "dynamic providers";
   if (/stand-ins\/|pulumi-resource-/.test(line)) return "providers";
   if (/@pulumi\/pulumi\/cmd\/run|[\\/]cmd[\\/]run[\\/]/.test(line)) return "program";
-  if (/program-host/.test(line)) return "program";
+  // check's program host: lib/check/host/main (compiled), or its transpiled copy in the temp dir.
+  if (/program-host|check[\\/]host[\\/]main\.js/.test(line)) return "program";
   if (/cli[\\/]main\.js/.test(line)) return "check CLI";
   return "other";
 }

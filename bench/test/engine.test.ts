@@ -99,6 +99,8 @@ describe("bench: CPU by process role", () => {
       ["node", ["node", "/x/node_modules/@pulumi/pulumi/cmd/run", "."], "program"],
       ["pulumi-resource", ["/opt/engine/bin/pulumi-resource-random"], "providers"],
       ["node", ["node", "/repo/dist/lib/cli/main.js", "check"], "check CLI"],
+      ["node", ["node", "/repo/dist/lib/check/host/main.js"], "program"],
+      ["node", ["node", "/tmp/tokenguard-program-host-0123/main.js"], "program"],
       ["bash", ["bash", "-c", "true"], "other"],
     ];
     for (const [comm, argv, role] of cases)

@@ -215,6 +215,21 @@ describe("bench report", () => {
     assert.equal(vs.met, undefined);
   });
 
+  it("judges program growth only over fits that reach 10,000 tokens", () => {
+    const grow = (power: number, tenK: boolean): ProgramResult => {
+      const points: ProgramPoint[] = [100, 1000, ...(tenK ? [10000] : [])].flatMap((n) => [
+        point("random", "component", n, 0.001 * n ** power, 300),
+        point("vault", "component", n, 0.001 * n, 300),
+      ]);
+      return { machine: MACHINE, limitMinutes: 15, points };
+    };
+    const row = (p: ProgramResult) => target(targets(results({ program: p })), "program growth");
+    assert.equal(row(grow(1.0, true)).met, true);
+    assert.equal(row(grow(1.2, true)).met, false);
+    assert.equal(row(grow(1.0, false)).met, undefined);
+    assert.match(row(grow(1.0, false)).measured, /random 1\.00 \(100–1000\)/);
+  });
+
   it("says what it could not measure instead of guessing", () => {
     const none = targets({ machine: MACHINE, command: "npm run bench -- --only scan" });
     assert.equal(none.length, 12);
