@@ -146,7 +146,7 @@ export class ScopedToken extends pulumi.ComponentResource {
         accessPolicyArn: this.accessPolicyArn,
         alarmTopicArn: this.alarmTopicArn,
       } = outputs);
-      this.previous = outputs.previous as pulumi.Output<PreviousGeneration | null>;
+      this.previous = outputs.previous;
       this.facts = tokenFacts(plan?.live.current, checked.scopeTexts, alarm?.at);
       this.registerOutputs(recordedOutputs(issued, outputs, this.facts));
     } finally {

@@ -15,6 +15,7 @@
  */
 import * as pulumi from "@pulumi/pulumi";
 import type { Issued } from "./generations";
+import type { PreviousGeneration } from "./scoped-token-args";
 import { formatInstant } from "./rotation/clock";
 import type { Generation } from "./rotation/schedule";
 
@@ -41,7 +42,7 @@ export interface IssuedOutputs {
   readonly secretArn: pulumi.Output<string | undefined>;
   readonly accessPolicyArn: pulumi.Output<string | undefined>;
   readonly alarmTopicArn: pulumi.Output<string | undefined>;
-  readonly previous: pulumi.Output<unknown>;
+  readonly previous: pulumi.Output<PreviousGeneration | null>;
 }
 
 export function tokenFacts(
