@@ -67,7 +67,7 @@ const TICKS_PER_SECOND = 100; // USER_HZ on Linux
 
 /** Polls the descendants of `root` until stopped; `result()` sums the last counters seen per process. */
 export class CpuTreePoller {
-  private readonly seen = new Map<number, { role: Role; ticks: number }>();
+  private readonly seen = new Map<number, { role: Role; ticks: number; comm: string }>();
   private readonly timer?: NodeJS.Timeout;
   readonly supported = existsSync("/proc/self/stat");
 
@@ -110,7 +110,9 @@ export class CpuTreePoller {
     for (const [pid, stat] of stats) {
       if (!mine(pid)) continue;
       const known = this.seen.get(Number(pid));
-      if (known) {
+      // A process first seen between fork and exec still bears its parent's name: its role is
+      // read again once its command changes (the language host forks the program's Node).
+      if (known && known.comm === stat.comm) {
         known.ticks = Math.max(known.ticks, stat.ticks);
         continue;
       }
@@ -122,7 +124,8 @@ export class CpuTreePoller {
       }
       this.seen.set(Number(pid), {
         role: roleOf(stat.comm, argv, this.peerPackDir),
-        ticks: stat.ticks,
+        ticks: Math.max(known?.ticks ?? 0, stat.ticks),
+        comm: stat.comm,
       });
     }
   }

@@ -113,6 +113,18 @@ describe("bench: CPU by process role", () => {
     assert.equal(parseStat("garbage"), undefined);
   });
 
+  it("names a process again once it execs another command (seen between fork and exec)", async function () {
+    this.timeout(20_000);
+    // sh first, then exec'd into a busy Node whose command line reads as a Pulumi program.
+    const busy = `exec ${process.execPath} -e "while (process.cpuUsage().user < 6e5) {}" /x/@pulumi/pulumi/cmd/run`;
+    const child = spawn("sh", ["-c", `sleep 0.3; ${busy}`], { stdio: "ignore" });
+    const poller = new CpuTreePoller(child.pid!, undefined, 50);
+    await new Promise((r) => child.on("exit", r));
+    const cpu = poller.result()!;
+    assert.ok((cpu.program ?? 0) >= 0.3, JSON.stringify(cpu));
+    assert.equal(cpu.other ?? 0, 0, JSON.stringify(cpu));
+  });
+
   it("counts the CPU of a child's own children (Linux /proc, as the bench machine has)", async function () {
     this.timeout(20_000);
     // A shell that starts a busy grandchild for ~0.6 s of CPU.
