@@ -124,7 +124,6 @@ export class ScopedToken extends pulumi.ComponentResource {
     if (mandatory.length && settings.enforcement === "error") {
       throw new TokenRefusedError(name, mandatory);
     }
-    // The SDK's per-promise debug stacks are not taken while the token registers (lib/promise-stacks).
     const restoreStacks = withoutPromiseStacks();
     try {
       super(SCOPED_TOKEN_TYPE, name, checked.summary, opts);
