@@ -16,11 +16,12 @@
  * Options (environment): BENCH_CHECK_SIZES (default 10,100,1000), BENCH_CHECK_REPEAT (rounds,
  * default 1), BENCH_LIMIT_MINUTES (per run, default 15), TOKENGUARD_ENGINE_BIN (a built engine).
  */
-import { existsSync, mkdirSync, writeFileSync } from "node:fs";
+import { mkdirSync, writeFileSync } from "node:fs";
 import * as path from "node:path";
-import { engineBin, newStack, tempProgram, type Stack } from "../../test/e2e/harness";
+import { newStack, tempProgram, type Stack } from "../../test/e2e/harness";
 import { compiledLib, OUT, ROOT } from "../lib/build";
 import { machine, finish, type Machine } from "../lib/machine";
+import { engine } from "../lib/engine";
 import { failure, timed } from "../lib/proc";
 import { PackTimelineReader, type PackTimeline } from "./engine-log";
 import { predictAt, summarize, type Summary } from "../lib/stats";
@@ -161,19 +162,6 @@ async function runPreview(
     throw new Error("pulumi preview --policy-pack: the engine's log never showed the pack start");
   }
   return { seconds: run.ms / 1000, violations, ...(packTimeline ? { pack: packTimeline } : {}) };
-}
-
-/** The engine's bin dir, or why it cannot be had. */
-function engine(): { bin?: string; missing?: string } {
-  try {
-    const bin = engineBin();
-    for (const plugin of ["pulumi", "pulumi-resource-random", "pulumi-language-nodejs"]) {
-      if (!existsSync(path.join(bin, plugin))) throw new Error(`${plugin} is not in ${bin}`);
-    }
-    return { bin };
-  } catch (e) {
-    return { missing: (e as Error).message.split("\n")[0] };
-  }
 }
 
 export async function measureEngine(opts: EngineOptions): Promise<EngineResult> {

@@ -14,13 +14,14 @@
  * instead of after every step, which is what makes a preview quadratic in the resources (see
  * BENCHMARKS.md, "Why preview grows faster than N"); a preview persists nothing either way.
  */
-import { existsSync, writeFileSync } from "node:fs";
+import { writeFileSync } from "node:fs";
 import * as path from "node:path";
-import { engineBin, newStack, tempProgram, type Stack } from "../../test/e2e/harness";
+import { newStack, tempProgram, type Stack } from "../../test/e2e/harness";
 import { PackTimelineReader, type PackTimeline } from "../check/engine-log";
 import { CpuTreePoller, type CpuByRole } from "../lib/cpu-tree";
 import { compiledLib } from "../lib/build";
 import { finish, machine, type Machine } from "../lib/machine";
+import { engine } from "../lib/engine";
 import { failure, timed } from "../lib/proc";
 import { summarize, type Summary } from "../lib/stats";
 import { peerPack, TOKENGUARD_PACK } from "./packs";
@@ -299,18 +300,6 @@ function pairedOverheads(samples: Record<string, (Sample | undefined)[]>): Recor
     if (diffs.length) out[key] = summarize(diffs);
   }
   return out;
-}
-
-function engine(): { bin?: string; missing?: string } {
-  try {
-    const bin = engineBin();
-    for (const plugin of ["pulumi", "pulumi-resource-random", "pulumi-language-nodejs"]) {
-      if (!existsSync(path.join(bin, plugin))) throw new Error(`${plugin} is not in ${bin}`);
-    }
-    return { bin };
-  } catch (e) {
-    return { missing: (e as Error).message.split("\n")[0] };
-  }
 }
 
 /** Rotates `runs` by `round` places, so each measurement takes every position in turn. */

@@ -1,0 +1,16 @@
+import { existsSync } from "node:fs";
+import * as path from "node:path";
+import { engineBin } from "../../test/e2e/harness";
+
+/** The engine's bin dir with what a random-backend preview needs, or why it cannot be had. */
+export function engine(): { bin?: string; missing?: string } {
+  try {
+    const bin = engineBin();
+    for (const plugin of ["pulumi", "pulumi-resource-random", "pulumi-language-nodejs"]) {
+      if (!existsSync(path.join(bin, plugin))) throw new Error(`${plugin} is not in ${bin}`);
+    }
+    return { bin };
+  } catch (e) {
+    return { missing: (e as Error).message.split("\n")[0] };
+  }
+}
