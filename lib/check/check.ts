@@ -12,11 +12,12 @@ import {
   type PolicyInfo,
   type Violation,
 } from "./analyzer-client";
-import { engineView, type StackView } from "./engine-view";
+import { StreamedAnalysis } from "./analysis";
+import { EngineViewBuilder, type EngineResource, type StackView } from "./engine-view";
 import { readPackConfigFile, reconcilePackConfig } from "./pack-config";
 import { loadProject, DEFAULT_STACK, type Project } from "./project";
 import { runProgram } from "./run-program";
-import { checkViolations, mapLimit, type CheckViolation } from "./violations";
+import { checkViolations, type CheckViolation } from "./violations";
 
 export {
   compareViolations,
@@ -73,27 +74,36 @@ export interface CheckResult {
   readonly view: StackView;
 }
 
+export interface CaptureOptions {
+  /** The program's registrations so far (a progress line). */
+  readonly onRegistered?: (count: number) => void;
+  /** Each resource of the engine's view as soon as it is known (default providers included). */
+  readonly onResource?: (resource: EngineResource) => void;
+  readonly signal?: AbortSignal;
+  readonly timeoutMs?: number;
+}
+
 /** Runs the project's program under the mocks and returns the engine's view of it (no pack). */
 export async function captureStack(
   project: Project,
-  onRegistered?: (count: number) => void,
-  signal?: AbortSignal,
-  timeoutMs?: number,
+  options: CaptureOptions = {},
 ): Promise<StackView & { diagnostics: CheckResult["diagnostics"] }> {
+  const builder = new EngineViewBuilder({
+    project: project.name,
+    stack: project.stack,
+    config: project.config,
+    secretKeys: project.secretKeys,
+  });
   const run = await runProgram(project, {
-    ...(onRegistered ? { onRegistered } : {}),
-    ...(signal ? { signal } : {}),
-    ...(timeoutMs !== undefined ? { timeoutMs } : {}),
+    onRegistered: (registration, count) => {
+      for (const resource of builder.add(registration)) options.onResource?.(resource);
+      options.onRegistered?.(count);
+    },
+    ...(options.signal ? { signal: options.signal } : {}),
+    ...(options.timeoutMs !== undefined ? { timeoutMs: options.timeoutMs } : {}),
   });
   return {
-    ...engineView({
-      project: project.name,
-      stack: project.stack,
-      registrations: run.registrations,
-      outputs: run.outputs,
-      config: project.config,
-      secretKeys: project.secretKeys,
-    }),
+    ...builder.view(run.outputs),
     diagnostics: run.logs.filter((l) => l.level !== "error"),
   };
 }
@@ -146,25 +156,13 @@ async function startPack(
   }
 }
 
-/** Analyze for each resource (eight at a time), then AnalyzeStack, as the engine sends them. */
-async function analyzeView(
-  pack: AnalyzerClient,
-  view: StackView,
-  onProgress: CheckOptions["onProgress"],
-): Promise<Violation[]> {
-  const analyzed = view.resources.filter((r) => r.analyze);
-  let done = 0;
-  const perResource = await mapLimit(analyzed, 8, async (r) => {
-    const vs = await pack.analyze(r);
-    onProgress?.({ phase: "analyze", done: ++done, total: analyzed.length });
-    // The engine reports a resource's violations on that resource.
-    return vs.map((v) => ({ ...v, urn: r.urn }));
-  });
+/** AnalyzeStack, as the engine sends it at the end: every resource with its outputs. */
+async function analyzeStack(pack: AnalyzerClient, view: StackView): Promise<Violation[]> {
   const known = new Set(view.resources.map((r) => r.urn));
-  const stackWide = (
-    await pack.analyzeStack(view.resources.map((r) => ({ ...r, props: r.outputs })))
-  ).map((v) => ({ ...v, urn: known.has(v.urn) ? v.urn : view.stackUrn }));
-  return [...perResource.flat(), ...stackWide];
+  const violations = await pack.analyzeStack(
+    view.resources.map((r) => ({ ...r, props: r.outputs })),
+  );
+  return violations.map((v) => ({ ...v, urn: known.has(v.urn) ? v.urn : view.stackUrn }));
 }
 
 /** Runs the check. Throws ProjectError, ProgramError, PackConfigError or a pack failure (all exit 2). */
@@ -175,27 +173,42 @@ export async function runCheck(options: CheckOptions): Promise<CheckResult> {
   const given = options.configFile ? readPackConfigFile(options.configFile) : {};
   const packDir = path.resolve(options.policyPack);
 
-  // The pack starts while the program runs: both take seconds. A pack that fails stops the
-  // program at once; its error is the one reported.
-  const packReady = startPack(packDir, project, declared.config, given, options.configFile);
+  // The pack starts while the program runs, and analyzes each resource as it registers: both
+  // take seconds. A pack that fails (to start, or on a resource) stops the program at once; its
+  // error is the one reported.
   const stopProgram = new AbortController();
-  packReady.catch(() => stopProgram.abort());
+  const analysis = new StreamedAnalysis(
+    (done, total) => options.onProgress?.({ phase: "analyze", done, total }),
+    () => stopProgram.abort(),
+  );
+  const packReady = startPack(packDir, project, declared.config, given, options.configFile);
+  packReady.then(
+    ({ pack }) => analysis.start(pack),
+    () => stopProgram.abort(),
+  );
   let view;
   try {
-    const progress = (registered: number) => options.onProgress?.({ phase: "program", registered });
-    view = await captureStack(project, progress, stopProgram.signal, options.timeoutMs);
+    view = await captureStack(project, {
+      onRegistered: (registered) => options.onProgress?.({ phase: "program", registered }),
+      onResource: (r) => analysis.add(r),
+      signal: stopProgram.signal,
+      ...(options.timeoutMs !== undefined ? { timeoutMs: options.timeoutMs } : {}),
+    });
   } catch (e) {
-    if (stopProgram.signal.aborted) await packReady;
-    await packReady.then(
-      ({ pack }) => pack.stop(),
-      () => undefined,
-    );
+    const { pack } = await packReady.catch((packError: unknown) => {
+      throw stopProgram.signal.aborted ? packError : e;
+    });
+    try {
+      if (stopProgram.signal.aborted) await analysis.close(); // throws the pack's failure
+    } finally {
+      await pack.stop();
+    }
     throw e;
   }
 
   const { pack, info } = await packReady;
   try {
-    const raw = await analyzeView(pack, view, options.onProgress);
+    const raw = [...(await analysis.close()), ...(await analyzeStack(pack, view))];
     return {
       project: project.name,
       stack: project.stack,

@@ -16,7 +16,7 @@
 import { urnOf, type ResourceInput, type ResourceOptions } from "./analyzer-client";
 import { OUTPUT_SIG, RESOURCE_SIG, SECRET_SIG, SIG_KEY, UNKNOWN } from "../wire";
 import type { AliasSpec, RawRegistration, SourcePosition } from "./protocol";
-import { parseGoDuration } from "../schema/duration";
+import { defaultProviderName, goDurationSeconds } from "./provider-names";
 
 export const ROOT_STACK_TYPE = "pulumi:pulumi:Stack";
 const PROVIDER_PREFIX = "pulumi:providers:";
@@ -55,32 +55,8 @@ export interface ViewInput {
   readonly secretKeys?: readonly string[];
 }
 
-/** `default_4_21_2`: the name the engine gives a package's default provider (ProviderRequest.DefaultName). */
-export function defaultProviderName(version: string, pluginDownloadURL = ""): string {
-  let name = "default";
-  const m = /^v?(\d+)\.(\d+)\.(\d+)(?:-([0-9A-Za-z.-]+))?(?:\+([0-9A-Za-z.-]+))?$/.exec(version);
-  if (m) {
-    name += `_${m[1]}_${m[2]}_${m[3]}`;
-    for (const part of m[4]?.split(".") ?? []) name += `_${part}`;
-    for (const part of m[5]?.split(".") ?? []) name += `_${part}`;
-  }
-  if (pluginDownloadURL) name += `_${intoQName(pluginDownloadURL)}`;
-  return name;
-}
-
-/** tokens.IntoQName: every character outside [A-Za-z0-9_.-] becomes "_", per "/"-separated part. */
-function intoQName(s: string): string {
-  const parts = s
-    .split("/")
-    .filter((p) => p !== "")
-    .map((p) => p.replace(/[^A-Za-z0-9_.-]/g, "_"));
-  return parts.join("/") || "_";
-}
-
-/** A Go duration ("1h30m", "5m", "300ms") in seconds; "" (and anything else) is 0. */
-export function goDurationSeconds(text: string): number {
-  return parseGoDuration(text) ?? 0;
-}
+/** What the view needs beside the registrations: the stack's names and config. */
+export type ViewContext = Omit<ViewInput, "registrations" | "outputs">;
 
 function isObject(v: unknown): v is Record<string, unknown> {
   return v !== null && typeof v === "object" && !Array.isArray(v);
@@ -108,13 +84,8 @@ function marshal(value: unknown, engineUrn: (mock: string) => string): unknown {
   return out;
 }
 
-/** The engine's URN for a resource, given its parent's engine URN. */
-function engineUrnOf(project: string, stack: string, type: string, name: string, parent?: string) {
-  return urnOf(project, stack, type, name, parent);
-}
-
 /** Stack config of one package (`aws:region` → `{ region }`), as its default provider's inputs. */
-function packageConfig(input: ViewInput, pkg: string): Record<string, unknown> {
+function packageConfig(input: ViewContext, pkg: string): Record<string, unknown> {
   const props: Record<string, unknown> = {};
   const secret = new Set(input.secretKeys ?? []);
   for (const [key, value] of Object.entries(input.config ?? {})) {
@@ -126,7 +97,7 @@ function packageConfig(input: ViewInput, pkg: string): Record<string, unknown> {
 }
 
 /** A default provider the engine adds for a package (one per package, version and download URL). */
-function defaultProviderFor(input: ViewInput, r: RawRegistration): EngineResource {
+function defaultProviderFor(input: ViewContext, r: RawRegistration): EngineResource {
   const pkg = r.type.split(":")[0];
   const name = defaultProviderName(r.version, r.pluginDownloadURL);
   const props = {
@@ -153,7 +124,7 @@ function defaultProviderFor(input: ViewInput, r: RawRegistration): EngineResourc
 function optionsOf(
   r: RawRegistration,
   parent: string | undefined,
-  input: ViewInput,
+  input: ViewContext,
   engineUrn: (mock: string) => string,
 ): ResourceOptions {
   return {
@@ -171,60 +142,77 @@ function optionsOf(
 }
 
 /**
- * The provider resource that manages `r`: its explicit provider, or the package's default provider
- * (added to `resources` the first time a package needs it), or none for components.
+ * Builds the engine's view one registration at a time, in the order the program made them, so a
+ * caller can analyze each resource while the program still runs (`tokenguard check`). Everything a
+ * resource's Analyze view needs is known when it registers; only the registered outputs of
+ * components and the stack (AnalyzeStack's view) come later, and {@link view} adds them.
  */
-function providerFor(
-  r: RawRegistration,
-  input: ViewInput,
-  resources: EngineResource[],
-  defaults: Map<string, EngineResource>,
-  engineUrn: (mock: string) => string,
-): EngineResource | undefined {
-  if (r.type.startsWith(PROVIDER_PREFIX) || !(r.custom || r.remote)) return undefined;
-  if (r.provider) {
-    const urn = engineUrn(r.provider.slice(0, r.provider.lastIndexOf("::")));
-    return resources.find((p) => p.urn === urn);
+export class EngineViewBuilder {
+  private readonly mockToEngine = new Map<string, string>();
+  private readonly resources: EngineResource[] = [];
+  /** The mock URN of each program resource in `resources` (undefined for default providers). */
+  private readonly mockUrns: (string | undefined)[] = [];
+  private readonly byUrn = new Map<string, EngineResource>();
+  private stackUrn: string;
+
+  constructor(private readonly input: ViewContext) {
+    this.stackUrn = urnOf(
+      input.project,
+      input.stack,
+      ROOT_STACK_TYPE,
+      `${input.project}-${input.stack}`,
+    );
   }
-  const fresh = defaultProviderFor(input, r);
-  const known = defaults.get(fresh.urn);
-  if (known) return known;
-  defaults.set(fresh.urn, fresh);
-  resources.push(fresh);
-  return fresh;
-}
 
-/** Rebuilds the engine's view of a program run. */
-export function engineView(input: ViewInput): StackView {
-  const { project, stack } = input;
-  const mockToEngine = new Map<string, string>();
-  const engineUrn = (mock: string) => mockToEngine.get(mock) ?? mock;
-  const conv = (v: Record<string, unknown>) => marshal(v, engineUrn) as Record<string, unknown>;
-  const resources: EngineResource[] = [];
-  const defaults = new Map<string, EngineResource>();
-  let stackUrn = urnOf(project, stack, ROOT_STACK_TYPE, `${project}-${stack}`);
+  private readonly engineUrn = (mock: string) => this.mockToEngine.get(mock) ?? mock;
+  private readonly conv = (v: Record<string, unknown>) =>
+    marshal(v, this.engineUrn) as Record<string, unknown>;
 
-  const providerOf = (r: RawRegistration) => providerFor(r, input, resources, defaults, engineUrn);
+  private push(r: EngineResource, mockUrn?: string): EngineResource {
+    this.resources.push(r);
+    this.mockUrns.push(mockUrn);
+    this.byUrn.set(r.urn, r);
+    return r;
+  }
 
-  for (const r of input.registrations) {
-    const parent = r.parent ? engineUrn(r.parent) : undefined;
-    const urn = engineUrnOf(project, stack, r.type, r.name, parent);
-    mockToEngine.set(r.mockUrn, urn);
-    if (r.type === ROOT_STACK_TYPE && !parent) stackUrn = urn;
-    const provider = providerOf(r);
-    const props = conv(r.inputs);
-    const registered = input.outputs.get(r.mockUrn);
-    resources.push({
+  /**
+   * The provider resource that manages `r`: its explicit provider, or the package's default
+   * provider (added the first time a package needs it, into `added`), or none for components.
+   */
+  private providerFor(r: RawRegistration, added: EngineResource[]): EngineResource | undefined {
+    if (r.type.startsWith(PROVIDER_PREFIX) || !(r.custom || r.remote)) return undefined;
+    if (r.provider) {
+      return this.byUrn.get(this.engineUrn(r.provider.slice(0, r.provider.lastIndexOf("::"))));
+    }
+    const fresh = defaultProviderFor(this.input, r);
+    const known = this.byUrn.get(fresh.urn);
+    if (known) return known;
+    added.push(this.push(fresh));
+    return fresh;
+  }
+
+  /** Adds one registration: the resources the engine registers for it (a default provider first). */
+  add(r: RawRegistration): EngineResource[] {
+    const { project, stack } = this.input;
+    const parent = r.parent ? this.engineUrn(r.parent) : undefined;
+    const urn = urnOf(project, stack, r.type, r.name, parent);
+    this.mockToEngine.set(r.mockUrn, urn);
+    if (r.type === ROOT_STACK_TYPE && !parent) this.stackUrn = urn;
+    const added: EngineResource[] = [];
+    const provider = this.providerFor(r, added);
+    const props = this.conv(r.inputs);
+    const resource: EngineResource = {
       type: r.type,
       name: r.name,
       urn,
       props,
-      outputs: r.custom ? props : registered ? conv(registered) : {},
+      // A custom resource's state at preview is its inputs; a component's comes with registerOutputs.
+      outputs: r.custom ? props : {},
       ...(parent ? { parent } : {}),
       custom: r.custom,
       analyze: r.op === "register",
       synthesized: false,
-      options: optionsOf(r, parent, input, engineUrn),
+      options: optionsOf(r, parent, this.input, this.engineUrn),
       ...(provider
         ? {
             provider: {
@@ -235,14 +223,33 @@ export function engineView(input: ViewInput): StackView {
             },
           }
         : {}),
-      dependencies: r.dependencies.map(engineUrn),
+      dependencies: r.dependencies.map(this.engineUrn),
       propertyDependencies: Object.fromEntries(
-        Object.entries(r.propertyDependencies).map(([k, urns]) => [k, urns.map(engineUrn)]),
+        Object.entries(r.propertyDependencies).map(([k, urns]) => [k, urns.map(this.engineUrn)]),
       ),
       ...(r.sourcePosition ? { sourcePosition: r.sourcePosition } : {}),
-    });
+    };
+    added.push(this.push(resource, r.custom ? undefined : r.mockUrn));
+    return added;
   }
-  return { project, stack, stackUrn, resources };
+
+  /** The whole view so far, with the registered outputs of components and the stack. */
+  view(outputs: ReadonlyMap<string, Record<string, unknown>>): StackView {
+    const resources = this.resources.map((r, i) => {
+      const registered =
+        this.mockUrns[i] === undefined ? undefined : outputs.get(this.mockUrns[i]!);
+      return registered ? { ...r, outputs: this.conv(registered) } : r;
+    });
+    const { project, stack } = this.input;
+    return { project, stack, stackUrn: this.stackUrn, resources };
+  }
+}
+
+/** Rebuilds the engine's view of a whole program run. */
+export function engineView(input: ViewInput): StackView {
+  const builder = new EngineViewBuilder(input);
+  for (const r of input.registrations) builder.add(r);
+  return builder.view(input.outputs);
 }
 
 function aliasUrn(

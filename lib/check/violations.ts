@@ -48,20 +48,6 @@ export function violationText(v: Pick<Violation, "message" | "description">): st
   return v.message;
 }
 
-export async function mapLimit<T, R>(
-  items: readonly T[],
-  limit: number,
-  fn: (item: T) => Promise<R>,
-): Promise<R[]> {
-  const out: R[] = new Array(items.length);
-  let next = 0;
-  const worker = async () => {
-    for (let i = next++; i < items.length; i = next++) out[i] = await fn(items[i]);
-  };
-  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
-  return out;
-}
-
 /** The nearest source position (the resource's own, else an ancestor's) inside the project. */
 export function locator(view: StackView, projectDir: string) {
   const byUrn = new Map(view.resources.map((r) => [r.urn, r]));

@@ -1,7 +1,8 @@
 /** The engine's view of a program's registrations, rebuilt from the mock runtime's record (pure). */
 import { strict as assert } from "node:assert";
 import { UNKNOWN, urnOf } from "../../lib/check/analyzer-client";
-import { defaultProviderName, engineView, goDurationSeconds } from "../../lib/check/engine-view";
+import { engineView } from "../../lib/check/engine-view";
+import { defaultProviderName, goDurationSeconds } from "../../lib/check/provider-names";
 import type { RawRegistration } from "../../lib/check/protocol";
 
 import { RESOURCE_SIG as REF, SECRET_SIG, SIG_KEY as SIG } from "../../lib/wire";

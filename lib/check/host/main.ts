@@ -17,7 +17,7 @@ import { existsSync, statSync } from "node:fs";
 import * as path from "node:path";
 import type { HostJob } from "../protocol";
 import { captureMonitor, send, type Monitor } from "./monitor";
-import { programMessage, registerTypeScript, resolveProgram, skipPromiseStacks } from "./program";
+import { programMessage, registerTypeScript, resolveProgram, skipUnreadStacks } from "./program";
 
 /* eslint-disable @typescript-eslint/no-require-imports -- the SDK is loaded from the program's directory */
 
@@ -136,7 +136,7 @@ async function run(job: HostJob): Promise<void> {
       );
     }
     registerTypeScript(sdk.sdkDir, job);
-    skipPromiseStacks();
+    skipUnreadStacks();
   }
   const drained = eventLoopDrained(monitor.started, sdk.settings.waitForRPCs);
   try {
