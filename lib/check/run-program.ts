@@ -49,8 +49,8 @@ export const HOST_NODE_FLAGS = ["--max-semi-space-size=64"];
 export const DEFAULT_PROGRAM_TIMEOUT_MS = 600_000;
 
 export interface ProgramRun {
-  /** Every registration, in the order the program made them. */
-  readonly registrations: readonly RawRegistration[];
+  /** How many resources the program registered (each went to `onRegistered`). */
+  readonly registered: number;
   /** registerOutputs of components and the stack, by mock URN. */
   readonly outputs: ReadonlyMap<string, Record<string, unknown>>;
   /** What the program logged through pulumi.log (info and warnings). */
@@ -58,8 +58,11 @@ export interface ProgramRun {
 }
 
 export interface RunOptions {
-  /** Called after each registration, with the count so far (for a progress line). */
-  readonly onRegistered?: (registration: RawRegistration, count: number) => void;
+  /**
+   * Each registration as it arrives, in the order the program made them, with the count so far;
+   * the run keeps none of them (a caller builds what it needs as they come).
+   */
+  readonly onRegistered: (registration: RawRegistration, count: number) => void;
   /** @default "organization" (what a file backend uses) */
   readonly organization?: string;
   /** @default DEFAULT_PROGRAM_TIMEOUT_MS */
@@ -122,18 +125,17 @@ function programEnv(project: Project, organization: string): NodeJS.ProcessEnv {
 
 /** What the host sends, collected; `outcome` is set by the first "done" or "failed". */
 class Collected {
-  readonly registrations: RawRegistration[] = [];
+  registered = 0;
   readonly outputs = new Map<string, Record<string, unknown>>();
   readonly logs: { level: "info" | "warn" | "error"; message: string }[] = [];
   outcome?: { ok: true } | { ok: false; error: ProgramError };
 
-  constructor(private readonly onRegistered?: RunOptions["onRegistered"]) {}
+  constructor(private readonly onRegistered: RunOptions["onRegistered"]) {}
 
   take(m: HostMessage): void {
     switch (m.kind) {
       case "registered":
-        this.registrations.push(m.registration);
-        this.onRegistered?.(m.registration, this.registrations.length);
+        this.onRegistered(m.registration, ++this.registered);
         break;
       case "outputs":
         this.outputs.set(m.mockUrn, m.outputs);
@@ -171,7 +173,7 @@ function jobOf(project: Project, organization: string): HostJob {
  * of its own, killed whole when the program ends, times out or is stopped (see spawnGroup), so
  * nothing it started outlives it.
  */
-export function runProgram(project: Project, options: RunOptions = {}): Promise<ProgramRun> {
+export function runProgram(project: Project, options: RunOptions): Promise<ProgramRun> {
   const organization = options.organization ?? "organization";
   const timeoutMs = options.timeoutMs ?? DEFAULT_PROGRAM_TIMEOUT_MS;
   const child = spawnGroup(
@@ -208,8 +210,8 @@ export function runProgram(project: Project, options: RunOptions = {}): Promise<
     child.once("exit", (code, signal) => {
       clearTimeout(timer);
       options.signal?.removeEventListener("abort", abort);
-      const { outcome, registrations, outputs, logs } = got;
-      if (outcome?.ok) return resolve({ registrations, outputs, logs });
+      const { outcome, registered, outputs, logs } = got;
+      if (outcome?.ok) return resolve({ registered, outputs, logs });
       if (outcome) return reject(outcome.error);
       const tail = stderr.trim().split("\n").slice(-10).join("\n");
       reject(
