@@ -21,7 +21,7 @@ import * as path from "node:path";
 import { newStack, tempProgram, type Stack } from "../../test/e2e/harness";
 import { compiledLib, OUT, ROOT } from "../lib/build";
 import { machine, finish, type Machine } from "../lib/machine";
-import { engine } from "../lib/engine";
+import { engine, previewArgs } from "../lib/engine";
 import { failure, timed } from "../lib/proc";
 import { PackTimelineReader, type PackTimeline } from "./engine-log";
 import { predictAt, summarize, type Summary } from "../lib/stats";
@@ -135,17 +135,8 @@ async function runPreview(
   const timeline = pack ? new PackTimelineReader(pack) : undefined;
   const run = await timed(
     path.join(bin, "pulumi"),
-    [
-      "preview",
-      "--json",
-      ...(pack ? ["--policy-pack", pack] : []),
-      "--stack",
-      stack.name,
-      "--non-interactive",
-      // The engine's log times the pack's start and every analyzer call. Both previews log.
-      "-v=7",
-      "--logtostderr",
-    ],
+    // The engine's log times the pack's start and every analyzer call. Both previews log.
+    previewArgs(stack.name, { ...(pack ? { pack } : {}), engineLog: true }),
     {
       cwd: stack.dir,
       env: { ...stack.env, PWD: stack.dir, PULUMI_ENABLE_STREAMING_JSON_PREVIEW: "true" },

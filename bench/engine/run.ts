@@ -21,7 +21,7 @@ import { PackTimelineReader, type PackTimeline } from "../check/engine-log";
 import { CpuTreePoller, type CpuByRole } from "../lib/cpu-tree";
 import { compiledLib } from "../lib/build";
 import { finish, machine, type Machine } from "../lib/machine";
-import { engine } from "../lib/engine";
+import { engine, previewArgs } from "../lib/engine";
 import { failure, timed } from "../lib/proc";
 import { summarize, type Summary } from "../lib/stats";
 import { peerPack, TOKENGUARD_PACK } from "./packs";
@@ -191,17 +191,8 @@ async function runPreview(
   };
   if (run.setting === "skip-checkpoints") env.PULUMI_SKIP_CHECKPOINTS = "true";
   let poller: CpuTreePoller | undefined;
-  const args = [
-    "preview",
-    "--json",
-    ...(pack ? ["--policy-pack", pack] : []),
-    "--stack",
-    stack.name,
-    "--non-interactive",
-  ];
-  // The engine's log times the pack's start and analyzer calls; logging costs the engine time, so
-  // it is all previews or none (--engine-log).
-  if (engineLog) args.push("-v=7", "--logtostderr");
+  // Logging costs the engine time, so it is all previews or none (--engine-log).
+  const args = previewArgs(stack.name, { ...(pack ? { pack } : {}), engineLog });
   const result = await timed(path.join(bin, "pulumi"), args, {
     cwd: stack.dir,
     env,

@@ -14,3 +14,19 @@ export function engine(): { bin?: string; missing?: string } {
     return { missing: (e as Error).message.split("\n")[0] };
   }
 }
+
+/**
+ * `pulumi preview` as the benchmarks run it: JSON events streamed, optionally with a policy pack,
+ * and with the engine's log on stderr (`-v=7`), which times the pack's start and analyzer calls.
+ */
+export function previewArgs(stack: string, opts: { pack?: string; engineLog?: boolean }): string[] {
+  return [
+    "preview",
+    "--json",
+    ...(opts.pack ? ["--policy-pack", opts.pack] : []),
+    "--stack",
+    stack,
+    "--non-interactive",
+    ...(opts.engineLog ? ["-v=7", "--logtostderr"] : []),
+  ];
+}

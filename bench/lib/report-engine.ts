@@ -3,6 +3,7 @@
  * two packs side by side, and check. Pure: results in, lines out.
  */
 import type { EngineResult, EngineRow, RunStats } from "../engine/run";
+import { ROLES } from "./cpu-tree";
 import { growthExponent, type Summary } from "./stats";
 
 export const pct = (x: number) => `${(x * 100).toFixed(1)}%`;
@@ -85,20 +86,10 @@ function previewTable(engine: EngineResult): string[] {
   return lines;
 }
 
-const ROLE_ORDER = [
-  "engine",
-  "language host",
-  "program",
-  "providers",
-  "policy pack",
-  "peer pack",
-  "other",
-];
-
 function cpuTable(engine: EngineResult): string[] {
   const lines = [
-    `| tokens | run | wall clock | CPU total | ${ROLE_ORDER.join(" | ")} |`,
-    `|---:|---|---:|---:|${ROLE_ORDER.map(() => "---:").join("|")}|`,
+    `| tokens | run | wall clock | CPU total | ${ROLES.join(" | ")} |`,
+    `|---:|---|---:|---:|${ROLES.map(() => "---:").join("|")}|`,
   ];
   for (const row of engine.rows) {
     for (const [key, stats] of Object.entries(row.runs)) {
@@ -107,7 +98,7 @@ function cpuTable(engine: EngineResult): string[] {
       const share = (role: string) =>
         cpu[role] ? `${cpu[role].toFixed(1)} s (${pct(cpu[role] / cpu.total)})` : "—";
       lines.push(
-        `| ${n$(row.tokens)} | ${key} | ${seconds(stats.seconds.median)} | ${cpu.total.toFixed(1)} s | ${ROLE_ORDER.map(share).join(" | ")} |`,
+        `| ${n$(row.tokens)} | ${key} | ${seconds(stats.seconds.median)} | ${cpu.total.toFixed(1)} s | ${ROLES.map(share).join(" | ")} |`,
       );
     }
   }
