@@ -75,7 +75,11 @@ async function spinCheck(extra: readonly string[], act?: (pid: number) => void):
     );
     assert.ok(await until(() => existsSync(pidFile), 90_000), "the program started");
     pids.push(...readFileSync(pidFile, "utf8").trim().split(" ").map(Number));
-    assert.ok(pids.every(running), "both processes run before check is stopped");
+    assert.equal(pids.length, 2, "the program recorded its pid and its child's");
+    assert.ok(
+      pids.every(running),
+      `both processes run before check is stopped (${pids.map((p) => `${p}: ${running(p) ? "running" : "gone"}`).join(", ")}); check said: ${stderr}`,
+    );
     act?.(cli.pid!);
     const [code, signal] = await exited;
     // The kill is sent before check exits; give the kernel a moment to deliver it.
