@@ -13,13 +13,16 @@ function escapeRegExp(text: string): string {
   return text.replace(/[.*+^${}()|[\]\\?]/g, "\\$&");
 }
 
-/** IAM-style glob (`*` any run, `?` one char), case-insensitive as IAM action names are. */
-export function iamGlob(pattern: string): RegExp {
+/**
+ * IAM-style glob (`*` any run, `?` one char), case-insensitive as IAM action names are. ARNs are
+ * case-sensitive (`user/Admin` is not `user/admin`): match them with `{ caseSensitive: true }`.
+ */
+export function iamGlob(pattern: string, options: { caseSensitive?: boolean } = {}): RegExp {
   const body = pattern
     .split("")
     .map((ch) => (ch === "*" ? ".*" : ch === "?" ? "." : escapeRegExp(ch)))
     .join("");
-  return new RegExp(`^${body}$`, "i");
+  return new RegExp(`^${body}$`, options.caseSensitive ? "" : "i");
 }
 
 // ------------------------------------------------------------------ globs compared with globs

@@ -15,6 +15,7 @@ import {
 import type { ParsedScope, TokenSpec } from "../schema/token";
 import { unallowed, type Problem } from "./allowance";
 import { actionMatches } from "./aws-actions";
+import { arnCovers } from "./aws/arns";
 import { combinationProblems } from "./aws/combinations";
 import { grantProblemsOf } from "./aws/scope";
 import type { Finding } from "./catalog";
@@ -67,7 +68,7 @@ export function allowedBy(
       scope.actions.every((a) => actionMatches(a, entry.actions)) &&
       // A resource given as a reference is not known until it exists: judged again at `pulumi up`.
       scope.resources.every(
-        (r) => r === RESOURCE_REFERENCE || entry.resources.some((p) => iamGlob(p).test(r)),
+        (r) => r === RESOURCE_REFERENCE || entry.resources.some((p) => arnCovers(p, r)),
       ),
   );
 }

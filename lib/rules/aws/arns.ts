@@ -27,14 +27,24 @@ const hasWildcard = (text: string) => /[*?]/.test(text);
 /** Services whose resource part is a name with no type in front (`arn:aws:sqs:…:queue-name`). */
 const UNTYPED = new Set(["s3", "sqs", "sns"]);
 
-/** The first name component of an ARN's resource part: the bucket, the user path, the function. */
+/**
+ * Resource parts whose name follows an id: Auto Scaling's
+ * `autoScalingGroup:<uuid>:autoScalingGroupName/<name>` (AWS's by-name form puts `*` for the id).
+ */
+const NAMED_AFTER_ID = /:[A-Za-z]+Name\/(.*)$/;
+
+/**
+ * The first name component of an ARN's resource part: the bucket, the user path, the function, the
+ * log group (`log-group:/aws/lambda/fn` names `aws`, its leading `/` skipped).
+ */
 function firstName(arn: Arn): string {
   const resource = arn.resource;
   const cut = resource.search(/[/:]/);
   if (UNTYPED.has(arn.service) || cut < 0) return cut < 0 ? resource : resource.slice(0, cut);
   const type = resource.slice(0, cut);
   if (hasWildcard(type)) return type; // `*/x`: the type itself is open
-  const rest = resource.slice(cut + 1);
+  const named = NAMED_AFTER_ID.exec(resource);
+  const rest = named ? named[1] : resource.slice(cut + 1).replace(/^\/+/, "");
   const next = rest.search(/[/:]/);
   return next < 0 ? rest : rest.slice(0, next);
 }
@@ -69,7 +79,7 @@ export function isOwnPrincipal(resource: string, own: readonly string[] = []): b
   return arn.resource === `user/${SELF_USER}` || own.includes(arn.resource);
 }
 
-/** Whether an ARN pattern (glob) in a grant covers a concrete ARN. */
+/** Whether an ARN pattern (glob) in a grant covers a concrete ARN (case-sensitive, as ARNs are). */
 export function arnCovers(pattern: string, arn: string): boolean {
-  return pattern === "*" || iamGlob(pattern).test(arn);
+  return pattern === "*" || iamGlob(pattern, { caseSensitive: true }).test(arn);
 }
