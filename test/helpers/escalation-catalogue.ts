@@ -53,6 +53,152 @@ const passRole = (method: string, actions: string[], source: string): AwsCase =>
   };
 };
 
+const PATHFINDING = "pathfinding.cloud (github.com/DataDog/pathfinding.cloud)";
+const CLOUDSPLAINING = "github.com/salesforce/cloudsplaining PRIVILEGE_ESCALATION_METHODS";
+const HTC = "hackingthe.cloud/aws/exploitation/iam_privilege_escalation/";
+const PMAPPER = "github.com/nccgroup/PMapper";
+const arn = (service: string, resource: string) =>
+  `arn:aws:${service}:eu-west-1:${ACCT}:${resource}`;
+
+/** One action on one named resource, refused as a takeover of compute that has a role. */
+const takeover = (method: string, action: string, resource: string, source: string): AwsCase => ({
+  method,
+  source,
+  scopes: [{ actions: [action], resources: [resource] }],
+  refusal: new RegExp(`"${action}" on .* runs code of the holder's choosing`),
+});
+
+/** One action on one named resource, refused as a grant the holder makes to itself. */
+const selfGrant = (method: string, action: string, resource: string, source: string): AwsCase => ({
+  method,
+  source,
+  scopes: [{ actions: [action], resources: [resource] }],
+  refusal: new RegExp(`"${action}" lets the holder grant itself more`),
+});
+
+/** Actions that escalate together, each its own scope on one named resource. */
+const together = (
+  method: string,
+  actions: string[],
+  resource: string,
+  source: string,
+): AwsCase => ({
+  method,
+  source,
+  scopes: actions.map((a) => ({ actions: [a], resources: [resource] })),
+  refusal: new RegExp(
+    `${actions[0]} \\(scopes\\[0\\]\\) with .*lets the holder escalate \\(privilege escalation: ${method}\\)`,
+  ),
+});
+
+/**
+ * Paths from catalogues the model was not first built from: pathfinding.cloud, Cloudsplaining,
+ * PMapper and hackingthe.cloud. Our own values, as above.
+ */
+const HELD_OUT_CASES: readonly AwsCase[] = [
+  passRole(
+    "PassExistingRoleToNewAppRunnerService",
+    ["apprunner:CreateService"],
+    `${PATHFINDING} apprunner-001`,
+  ),
+  takeover(
+    "UpdateExistingAppRunnerService",
+    "apprunner:UpdateService",
+    arn("apprunner", "service/web/0a1b2c3d"),
+    `${PATHFINDING} apprunner-002`,
+  ),
+  passRole(
+    "PassExistingRoleToNewBedrockCodeInterpreter",
+    ["bedrock-agentcore:CreateCodeInterpreter"],
+    `${PATHFINDING} bedrock-001; ${CLOUDSPLAINING}`,
+  ),
+  together(
+    "AccessExistingBedrockCodeInterpreterSession",
+    ["bedrock-agentcore:StartCodeInterpreterSession", "bedrock-agentcore:InvokeCodeInterpreter"],
+    arn("bedrock-agentcore", "code-interpreter-custom/etl-0a1b"),
+    `${PATHFINDING} bedrock-002`,
+  ),
+  passRole(
+    "PassRoleToUpdateCloudFormationStackSet",
+    ["cloudformation:UpdateStackSet"],
+    `${PATHFINDING} cloudformation-004`,
+  ),
+  together(
+    "ExecuteCloudFormationChangeSet",
+    ["cloudformation:CreateChangeSet", "cloudformation:ExecuteChangeSet"],
+    arn("cloudformation", "stack/network/0a1b2c3d"),
+    `${PATHFINDING} cloudformation-005; ${PMAPPER}`,
+  ),
+  takeover(
+    "StartBuildWithBuildspecOverride",
+    "codebuild:StartBuild",
+    arn("codebuild", "project/deploy"),
+    `${PATHFINDING} codebuild-002; ${PMAPPER}`,
+  ),
+  takeover(
+    "StartBuildBatchWithBuildspecOverride",
+    "codebuild:StartBuildBatch",
+    arn("codebuild", "project/deploy"),
+    `${PATHFINDING} codebuild-003`,
+  ),
+  takeover(
+    "UpdateExistingCodeBuildProject",
+    "codebuild:UpdateProject",
+    arn("codebuild", "project/deploy"),
+    PMAPPER,
+  ),
+  together(
+    "ModifyEC2InstanceUserDataThenRestart",
+    ["ec2:ModifyInstanceAttribute", "ec2:StopInstances", "ec2:StartInstances"],
+    arn("ec2", "instance/i-0abc1234def567890"),
+    `${PATHFINDING} ec2-002`,
+  ),
+  passRole(
+    "PassExistingRoleToNewEC2SpotInstance",
+    ["ec2:RequestSpotInstances"],
+    `${PATHFINDING} ec2-003`,
+  ),
+  together(
+    "ModifyExistingEC2LaunchTemplate",
+    ["ec2:CreateLaunchTemplateVersion", "ec2:ModifyLaunchTemplate"],
+    arn("ec2", "launch-template/lt-0abc1234def567890"),
+    `${PATHFINDING} ec2-004`,
+  ),
+  takeover(
+    "ECSExecuteCommandOnRunningTask",
+    "ecs:ExecuteCommand",
+    arn("ecs", "task/prod/0a1b2c3d4e5f"),
+    CLOUDSPLAINING,
+  ),
+  together(
+    "UpdateSageMakerNotebookLifecycleConfig",
+    [
+      "sagemaker:CreateNotebookInstanceLifecycleConfig",
+      "sagemaker:StopNotebookInstance",
+      "sagemaker:UpdateNotebookInstance",
+      "sagemaker:StartNotebookInstance",
+    ],
+    arn("sagemaker", "notebook-instance/research"),
+    `${PATHFINDING} sagemaker-005`,
+  ),
+  selfGrant("DeleteUserPolicy (drops a Deny)", "iam:DeleteUserPolicy", user("report-bot"), HTC),
+  selfGrant("DetachUserPolicy (drops a Deny)", "iam:DetachUserPolicy", user("report-bot"), HTC),
+  selfGrant("DeleteRolePolicy (drops a Deny)", "iam:DeleteRolePolicy", role("report-runner"), HTC),
+  selfGrant("DetachRolePolicy (drops a Deny)", "iam:DetachRolePolicy", role("report-runner"), HTC),
+  selfGrant(
+    "resource policy grants its writer access",
+    "s3:PutBucketPolicy",
+    "arn:aws:s3:::acme-reports",
+    `${CLOUDSPLAINING} (permissions management)`,
+  ),
+  selfGrant(
+    "resource policy grants its writer access",
+    "kms:CreateGrant",
+    arn("kms", "key/0a1b2c3d-1111-2222-3333-444455556666"),
+    `${CLOUDSPLAINING} (permissions management)`,
+  ),
+];
+
 export const AWS_CASES: readonly AwsCase[] = [
   grant(
     "CreateNewPolicyVersion",
@@ -257,6 +403,7 @@ export const AWS_CASES: readonly AwsCase[] = [
     ],
     refusal: /"ssm:StartSession" on .* runs code of the holder's choosing/,
   },
+  ...HELD_OUT_CASES,
 ];
 
 export interface VaultCase {

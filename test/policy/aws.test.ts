@@ -168,7 +168,7 @@ describe("policy pack: raw AWS resources (stack policies)", () => {
       ]);
       assert.deepEqual(out.violations, [
         `${attach.urn}: policy "wide" attached to a token principal (group): Statement[0]: action "ec2:*" is a wildcard; name the exact actions`,
-        `${admin.urn}: arn:aws:iam::aws:policy/AdministratorAccess is attached to a token principal (user) and grants (nearly) everything; attach a policy naming the exact actions and ARNs`,
+        `${admin.urn}: arn:aws:iam::aws:policy/AdministratorAccess is attached to a token principal (user) and grants (nearly) everything or a way to escalate to it; attach a policy naming the exact actions and ARNs`,
       ]);
     });
     it("judges what it knows and says it cannot know an unknown document", async () => {

@@ -9,10 +9,10 @@ import {
   COMBINATIONS,
   CREDENTIAL_ACTIONS,
   GRANT_ACTIONS,
-  ONLY_STAR_HARMLESS,
   PASS_ROLE_COMPUTE,
   TAKEOVER_ACTIONS,
 } from "../../lib/rules/aws/escalation";
+import { ONLY_STAR_HARMLESS } from "../../lib/rules/aws/safe-forms";
 import { RULES } from "../../lib/rules/catalog";
 import { VAULT_ESCALATIONS } from "../../lib/rules/vault/escalation";
 

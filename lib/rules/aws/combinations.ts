@@ -9,7 +9,8 @@ import type { Problem } from "../allowance";
 import { actionMatches } from "../aws-actions";
 import { namesOneResource } from "./arns";
 import { COMBINATIONS, computeAction, type EscalationAction } from "./escalation";
-import type { Grant } from "./scope";
+import { PASSED_TO } from "./safe-forms";
+import { conditionValues, type Grant } from "./scope";
 
 /** A problem found on a token's grants, placed on the grant at `index`. */
 export interface PlacedProblem {
@@ -24,10 +25,28 @@ function holders(grants: readonly Grant[], test: (action: string) => boolean) {
   );
 }
 
+/**
+ * Whether a PassRole grant can pass its roles to the service of `action`: always, unless an
+ * `iam:PassedToService` condition names only other services (exact names; a wildcard counts as any).
+ */
+function passesTo(pass: Grant, action: string): boolean {
+  const named = conditionValues(
+    pass.conditions,
+    ["StringEquals", "StringLike"],
+    "iam:PassedToService",
+  );
+  if (named === undefined || named.some((v) => /[*?]/.test(v))) return true;
+  const service = action.split(":")[0].toLowerCase();
+  const targets = PASSED_TO[service] ?? [service];
+  return named.some((v) => targets.some((t) => v.toLowerCase() === `${t}.amazonaws.com`));
+}
+
 function passRoleProblems(grants: readonly Grant[], label: (i: number) => string): PlacedProblem[] {
   const passes = holders(grants, (a) => /^iam:PassRole$/i.test(a));
   if (passes.length === 0) return [];
-  const computes = holders(grants, (a) => computeAction(a) !== undefined);
+  const computes = holders(grants, (a) => computeAction(a) !== undefined).filter((c) =>
+    passes.some((p) => passesTo(p.g, c.action)),
+  );
   if (computes.length === 0) return [];
   const methods = [
     ...new Set(computes.map((c) => (computeAction(c.action) as EscalationAction).method)),

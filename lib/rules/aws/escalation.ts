@@ -2,8 +2,10 @@
  * The AWS escalation model, as data: which IAM actions let a token gain rights it was not given,
  * and how. Sources: Rhino Security Labs' "AWS IAM Privilege Escalation – Methods and Mitigation"
  * (parts 1 and 2), the methods Pacu's iam__privesc_scan module implements, the paths Bishop Fox's
- * iam-vulnerable adds, and AWS's own documentation (passing roles, permissions boundaries,
- * credential self-service). Every entry names the method it blocks and its source.
+ * iam-vulnerable adds, the paths of DataDog's pathfinding.cloud, Cloudsplaining's escalation methods,
+ * PMapper's edge checks and hackingthe.cloud's catalogue, and AWS's own documentation (passing
+ * roles, permissions boundaries, credential self-service). Every entry names the method it blocks
+ * and its source.
  */
 
 export const RHINO_1 =
@@ -21,6 +23,12 @@ export const AWS_SELF_SERVICE =
   "https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_examples_aws_my-sec-creds-self-manage.html";
 export const AWS_BOUNDARIES =
   "https://docs.aws.amazon.com/IAM/latest/UserGuide/access_policies_boundaries.html";
+export const PATHFINDING = "https://pathfinding.cloud";
+export const CLOUDSPLAINING =
+  "https://github.com/salesforce/cloudsplaining/blob/master/cloudsplaining/shared/constants.py";
+export const HACKING_THE_CLOUD =
+  "https://hackingthe.cloud/aws/exploitation/iam_privilege_escalation/";
+export const PMAPPER = "https://github.com/nccgroup/PMapper";
 
 /** An action and the escalation method it enables. */
 export interface EscalationAction {
@@ -52,6 +60,29 @@ export const GRANT_ACTIONS: readonly EscalationAction[] = [
   entry("iam:DeleteUserPermissionsBoundary", "permissions boundary change", AWS_BOUNDARIES),
   entry("iam:PutRolePermissionsBoundary", "permissions boundary change", AWS_BOUNDARIES),
   entry("iam:DeleteRolePermissionsBoundary", "permissions boundary change", AWS_BOUNDARIES),
+  // Taking a policy away can lift a Deny it held.
+  entry("iam:DeleteUserPolicy", "DeleteUserPolicy (drops a Deny)", HACKING_THE_CLOUD),
+  entry("iam:DetachUserPolicy", "DetachUserPolicy (drops a Deny)", HACKING_THE_CLOUD),
+  entry("iam:DeleteRolePolicy", "DeleteRolePolicy (drops a Deny)", HACKING_THE_CLOUD),
+  entry("iam:DetachRolePolicy", "DetachRolePolicy (drops a Deny)", HACKING_THE_CLOUD),
+  entry("iam:DeleteGroupPolicy", "DeleteGroupPolicy (drops a Deny)", HACKING_THE_CLOUD),
+  entry("iam:DetachGroupPolicy", "DetachGroupPolicy (drops a Deny)", HACKING_THE_CLOUD),
+  entry("iam:RemoveUserFromGroup", "RemoveUserFromGroup (drops a Deny)", HACKING_THE_CLOUD),
+  // A resource policy the holder writes can grant the holder anything on that resource.
+  entry("s3:PutBucketPolicy", "resource policy grants its writer access", CLOUDSPLAINING),
+  entry("s3:PutBucketAcl", "resource policy grants its writer access", CLOUDSPLAINING),
+  entry("s3:PutObjectAcl", "resource policy grants its writer access", CLOUDSPLAINING),
+  entry("kms:PutKeyPolicy", "resource policy grants its writer access", CLOUDSPLAINING),
+  entry("kms:CreateGrant", "resource policy grants its writer access", CLOUDSPLAINING),
+  entry(
+    "secretsmanager:PutResourcePolicy",
+    "resource policy grants its writer access",
+    CLOUDSPLAINING,
+  ),
+  entry("lambda:AddPermission", "resource policy grants its writer access", CLOUDSPLAINING),
+  entry("sqs:AddPermission", "resource policy grants its writer access", CLOUDSPLAINING),
+  entry("sns:AddPermission", "resource policy grants its writer access", CLOUDSPLAINING),
+  entry("ecr:SetRepositoryPolicy", "resource policy grants its writer access", CLOUDSPLAINING),
 ];
 
 /** Actions that mint a credential for the principal named by the resource. */
@@ -65,18 +96,6 @@ export const CREDENTIAL_ACTIONS: readonly EscalationAction[] = [
   entry("iam:UploadSSHPublicKey", "another user's SSH keys", AWS_SELF_SERVICE),
   entry("iam:UploadSigningCertificate", "another user's signing certificates", AWS_SELF_SERVICE),
 ];
-
-/**
- * Credential actions a token may hold on its own principal: they give it nothing it does not have
- * and nothing that outlives it. Long-lived programmatic credentials for itself are not among them:
- * tokenguard never rotates those (and a third access key is refused by AWS, stopping rotation).
- */
-export const SAFE_ON_SELF = [
-  "iam:CreateLoginProfile",
-  "iam:UpdateLoginProfile",
-  "iam:UpdateAccessKey",
-  "iam:UploadSSHPublicKey",
-] as const;
 
 /** Actions that start or re-point compute which then runs as a role the holder passes (iam:PassRole). */
 export const PASS_ROLE_COMPUTE: readonly EscalationAction[] = [
@@ -107,6 +126,19 @@ export const PASS_ROLE_COMPUTE: readonly EscalationAction[] = [
   entry("autoscaling:CreateLaunchConfiguration", "CreateEC2WithExistingIP", AWS_PASSROLE),
   entry("ec2:CreateLaunchTemplate", "CreateEC2WithExistingIP", AWS_PASSROLE),
   entry("ec2:CreateLaunchTemplateVersion", "CreateEC2WithExistingIP", AWS_PASSROLE),
+  entry("ec2:RequestSpotInstances", "PassExistingRoleToNewEC2SpotInstance", PATHFINDING),
+  entry("apprunner:CreateService", "PassExistingRoleToNewAppRunnerService", PATHFINDING),
+  entry(
+    "bedrock-agentcore:CreateCodeInterpreter",
+    "PassExistingRoleToNewBedrockCodeInterpreter",
+    PATHFINDING,
+  ),
+  entry("cloudformation:UpdateStackSet", "PassRoleToUpdateCloudFormationStackSet", PATHFINDING),
+  entry("elasticmapreduce:RunJobFlow", "PassRole to an EMR cluster", AWS_PASSROLE),
+  entry("ssm:StartAutomationExecution", "PassRole to an SSM automation", AWS_PASSROLE),
+  entry("glue:CreateSession", "PassRole to a Glue interactive session", AWS_PASSROLE),
+  entry("sagemaker:CreateHyperParameterTuningJob", "PassRole to a SageMaker job", AWS_PASSROLE),
+  entry("batch:RegisterJobDefinition", "PassRole to a Batch job", AWS_PASSROLE),
 ];
 
 /** Actions that run code of the holder's choosing inside compute that already has a role. */
@@ -129,6 +161,23 @@ export const TAKEOVER_ACTIONS: readonly EscalationAction[] = [
   entry("ssm:SendCommand", "SSM-SendCommand", BISHOP_FOX),
   entry("ssm:StartSession", "SSM-StartSession", BISHOP_FOX),
   entry("ec2-instance-connect:SendSSHPublicKey", "EC2InstanceConnect-SendSSHPublicKey", BISHOP_FOX),
+  entry(
+    "ec2-instance-connect:SendSerialConsoleSSHPublicKey",
+    "EC2InstanceConnect-SendSSHPublicKey (serial console)",
+    HACKING_THE_CLOUD,
+  ),
+  entry("ssm:CreateAssociation", "SSM-SendCommand (State Manager)", PMAPPER),
+  entry("codebuild:StartBuild", "StartBuildWithBuildspecOverride", PATHFINDING),
+  entry("codebuild:StartBuildBatch", "StartBuildBatchWithBuildspecOverride", PATHFINDING),
+  entry("codebuild:UpdateProject", "UpdateExistingCodeBuildProject", PMAPPER),
+  entry("apprunner:UpdateService", "UpdateExistingAppRunnerService", PATHFINDING),
+  entry("ecs:ExecuteCommand", "ECSExecuteCommandOnRunningTask", CLOUDSPLAINING),
+  entry(
+    "sagemaker:CreatePresignedDomainUrl",
+    "SageMakerCreatePresignedNotebookURL (Studio)",
+    RHINO_2,
+  ),
+  entry("states:UpdateStateMachine", "re-point a state machine that has a role", AWS_PASSROLE),
 ];
 
 /** Actions that escalate only together, no PassRole needed: all of `actions` in one grant. */
@@ -142,26 +191,40 @@ export const COMBINATIONS: readonly {
     method: "CodeStarCreateProjectThenAssociateTeamMember",
     source: PACU,
   },
+  {
+    actions: [
+      "bedrock-agentcore:StartCodeInterpreterSession",
+      "bedrock-agentcore:InvokeCodeInterpreter",
+    ],
+    method: "AccessExistingBedrockCodeInterpreterSession",
+    source: PATHFINDING,
+  },
+  {
+    actions: ["cloudformation:CreateChangeSet", "cloudformation:ExecuteChangeSet"],
+    method: "ExecuteCloudFormationChangeSet",
+    source: PATHFINDING,
+  },
+  {
+    actions: ["ec2:ModifyInstanceAttribute", "ec2:StopInstances", "ec2:StartInstances"],
+    method: "ModifyEC2InstanceUserDataThenRestart",
+    source: PATHFINDING,
+  },
+  {
+    actions: ["ec2:CreateLaunchTemplateVersion", "ec2:ModifyLaunchTemplate"],
+    method: "ModifyExistingEC2LaunchTemplate",
+    source: PATHFINDING,
+  },
+  {
+    actions: [
+      "sagemaker:CreateNotebookInstanceLifecycleConfig",
+      "sagemaker:StopNotebookInstance",
+      "sagemaker:UpdateNotebookInstance",
+      "sagemaker:StartNotebookInstance",
+    ],
+    method: "UpdateSageMakerNotebookLifecycleConfig",
+    source: PATHFINDING,
+  },
 ];
-
-/**
- * Actions that only work on Resource "*" and read nothing of any resource (or only send the
- * caller's own telemetry): allowed on "*". AWS's Service Authorization Reference lists no resource
- * type for each of them. Everything else on "*" stays refused.
- */
-export const ONLY_STAR_HARMLESS = [
-  "sts:GetCallerIdentity",
-  "ecr:GetAuthorizationToken",
-  "ecr-public:GetAuthorizationToken",
-  "s3:ListAllMyBuckets",
-  "xray:PutTraceSegments",
-  "xray:PutTelemetryRecords",
-  "xray:GetSamplingRules",
-  "xray:GetSamplingTargets",
-  "xray:GetSamplingStatisticSummaries",
-  "ec2:DescribeRegions",
-  "ec2:DescribeAvailabilityZones",
-] as const;
 
 const lower = (a: string) => a.toLowerCase();
 const find = (list: readonly EscalationAction[], action: string) =>
@@ -171,17 +234,18 @@ export const grantAction = (action: string) => find(GRANT_ACTIONS, action);
 export const credentialAction = (action: string) => find(CREDENTIAL_ACTIONS, action);
 export const computeAction = (action: string) => find(PASS_ROLE_COMPUTE, action);
 export const takeoverAction = (action: string) => find(TAKEOVER_ACTIONS, action);
-export const isHarmlessOnStar = (action: string) =>
-  ONLY_STAR_HARMLESS.some((a) => lower(a) === lower(action));
-export const isSafeOnSelf = (action: string) =>
-  SAFE_ON_SELF.some((a) => lower(a) === lower(action));
 
-/** Whether an action is in the escalation set, whatever its resource (allowActions may not list it). */
+/**
+ * Whether an action is in the escalation set, whatever its resource: allowActions may not list it
+ * (nor a compute or combination action, which would let it pass on "*" beside iam:PassRole).
+ */
 export function isEscalationAction(action: string): boolean {
   return (
     grantAction(action) !== undefined ||
     credentialAction(action) !== undefined ||
     takeoverAction(action) !== undefined ||
+    computeAction(action) !== undefined ||
+    COMBINATIONS.some((c) => c.actions.some((a) => lower(a) === lower(action))) ||
     ["iam:passrole", "sts:assumerole"].includes(lower(action))
   );
 }

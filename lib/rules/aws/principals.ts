@@ -23,11 +23,24 @@ import {
 
 type LeastPrivilege = NodeFinding<"aws-iam-least-privilege">;
 
-/** AWS-managed policies that hand a token (nearly) everything. */
+/**
+ * AWS-managed policies that hand a token (nearly) everything, or an escalation of the model
+ * (./escalation) on every resource: `lambda:*` with PassRole, `ssm:*`, `codebuild:*`, `ec2:*`,
+ * `cloudformation:*`, `sagemaker:*` and `glue:*` with PassRole. tokenguard cannot read an AWS-managed
+ * document at preview, so these are named.
+ */
 export const DEFAULT_FORBIDDEN_MANAGED_POLICIES = [
   "arn:aws:iam::aws:policy/AdministratorAccess",
   "arn:aws:iam::aws:policy/PowerUserAccess",
   "arn:aws:iam::aws:policy/IAMFullAccess",
+  "arn:aws:iam::aws:policy/AWSLambda_FullAccess",
+  "arn:aws:iam::aws:policy/AWSLambdaFullAccess",
+  "arn:aws:iam::aws:policy/AmazonSSMFullAccess",
+  "arn:aws:iam::aws:policy/AWSCodeBuildAdminAccess",
+  "arn:aws:iam::aws:policy/AmazonEC2FullAccess",
+  "arn:aws:iam::aws:policy/AWSCloudFormationFullAccess",
+  "arn:aws:iam::aws:policy/AmazonSageMakerFullAccess",
+  "arn:aws:iam::aws:policy/AWSGlueConsoleFullAccess",
 ] as const;
 
 export interface IamOptions {
@@ -94,7 +107,7 @@ function judgeHoldings(
     report(allows[index].origin, "", [problem]);
   }
   for (const { origin, arn } of holdings.managedArns.filter((m) => j.forbidden.includes(m.arn))) {
-    const message = `${j.via}${arn} is attached to ${j.who} and grants (nearly) everything; attach a policy naming the exact actions and ARNs`;
+    const message = `${j.via}${arn} is attached to ${j.who} and grants (nearly) everything or a way to escalate to it; attach a policy naming the exact actions and ARNs`;
     out.push(finding(at(origin), message));
   }
   return out;

@@ -8,19 +8,38 @@ import { RESOURCE_REFERENCE } from "../../schema/scopes";
 import type { Problem } from "../allowance";
 import { actionMatches, isReadOnlyAction } from "../aws-actions";
 import { isOwnPrincipal, namesOneResource, reachesEverything } from "./arns";
+import { credentialAction, grantAction, takeoverAction, type EscalationAction } from "./escalation";
 import {
-  credentialAction,
-  grantAction,
   isHarmlessOnStar,
   isSafeOnSelf,
-  takeoverAction,
-  type EscalationAction,
-} from "./escalation";
+  SSM_SAFE_COMMAND_DOCUMENTS,
+  SSM_SAFE_SESSION_DOCUMENTS,
+} from "./safe-forms";
+
+/** An IAM Condition block: operator → key → value(s). */
+export type Conditions = Readonly<Record<string, Record<string, unknown>>>;
 
 /** What a statement grants: exact or glob actions on ARNs (references stand in as RESOURCE_REFERENCE). */
 export interface Grant {
   readonly actions: readonly string[];
   readonly resources: readonly string[];
+  readonly conditions?: Conditions;
+}
+
+/** The values a Condition gives `key` under any of `operators` (strings; booleans as text). */
+export function conditionValues(
+  conditions: Conditions | undefined,
+  operators: readonly string[],
+  key: string,
+): string[] | undefined {
+  const found = operators.flatMap((op) => {
+    const block = conditions?.[op];
+    const entry =
+      block && Object.entries(block).find(([k]) => k.toLowerCase() === key.toLowerCase());
+    return entry ? [entry[1]] : [];
+  });
+  if (found.length === 0) return undefined;
+  return found.flatMap((v) => (Array.isArray(v) ? v : [v])).map((v) => String(v));
 }
 
 const q = JSON.stringify;
@@ -73,11 +92,34 @@ function credentialProblems(
   });
 }
 
-function takeoverProblems(
-  e: EscalationAction,
-  action: string,
-  resources: readonly string[],
-): Problem[] {
+/** The name of an AWS-owned SSM document ARN (`arn:aws:ssm:<region>::document/AWS-…`), else undefined. */
+const awsDocument = (r: string) =>
+  /^arn:[^:]+:ssm:[^:]*::document\/(AWS-[A-Za-z0-9_.-]+)$/.exec(r)?.[1];
+const isDocument = (r: string) => /^arn:[^:]+:ssm:[^:]*:[^:]*:document\//.test(r);
+
+/**
+ * SSM actions limited by document ARN to documents that run nothing of the holder's choosing
+ * (a session also needs `ssm:SessionDocumentAccessCheck`, or the default shell stays open).
+ */
+function safeSsmDocuments(action: string, grant: Grant): boolean {
+  const session = /^ssm:StartSession$/i.test(action);
+  if (!session && !/^ssm:(SendCommand|CreateAssociation)$/i.test(action)) return false;
+  const safe: readonly string[] = session ? SSM_SAFE_SESSION_DOCUMENTS : SSM_SAFE_COMMAND_DOCUMENTS;
+  const documents = known(grant.resources).filter(isDocument);
+  if (documents.length === 0) return false;
+  if (!documents.every((d) => safe.includes(awsDocument(d) ?? ""))) return false;
+  if (!session) return true;
+  const check = conditionValues(
+    grant.conditions,
+    ["Bool", "BoolIfExists"],
+    "ssm:SessionDocumentAccessCheck",
+  );
+  return check !== undefined && check.every((v) => v.toLowerCase() === "true");
+}
+
+function takeoverProblems(e: EscalationAction, action: string, grant: Grant): Problem[] {
+  if (safeSsmDocuments(action, grant)) return [];
+  const resources = grant.resources;
   const where = known(resources);
   const on = where.length ? where.join(", ") : "a resource given by reference";
   const message = `action ${q(action)} on ${on} runs code of the holder's choosing inside compute that already has a role, so the token gains that role's rights (privilege escalation: ${e.method})`;
@@ -119,21 +161,22 @@ function breadthProblems(
 /** Why one action of a grant is refused (empty when it is fine). */
 export function actionProblems(
   action: string,
-  resources: readonly string[],
+  grant: Grant,
   limits: BackendPolicy,
   ownArns: readonly string[] = [],
 ): Problem[] {
+  const resources = grant.resources;
   if (action === "*") return [{ message: 'action "*" grants everything; name the actions' }];
   if (/[*?]/.test(action)) {
     return [{ message: `action ${q(action)} is a wildcard; name the exact actions` }];
   }
-  const grant = grantAction(action);
-  if (grant) return grantProblems(grant, action, resources);
+  const granting = grantAction(action);
+  if (granting) return grantProblems(granting, action, resources);
   const credential = credentialAction(action);
   if (credential) return credentialProblems(credential, action, resources, ownArns);
   if (/^(iam:PassRole|sts:AssumeRole)$/i.test(action)) return roleReachProblems(action, resources);
   const takeover = takeoverAction(action);
-  if (takeover) return takeoverProblems(takeover, action, resources);
+  if (takeover) return takeoverProblems(takeover, action, grant);
   if (actionMatches(action, limits.forbiddenActions)) {
     return [{ message: `action ${q(action)} is forbidden by the policy file; drop it` }];
   }
@@ -146,5 +189,5 @@ export function grantProblemsOf(
   limits: BackendPolicy,
   ownArns: readonly string[] = [],
 ): Problem[] {
-  return grant.actions.flatMap((a) => actionProblems(a, grant.resources, limits, ownArns));
+  return grant.actions.flatMap((a) => actionProblems(a, grant, limits, ownArns));
 }
