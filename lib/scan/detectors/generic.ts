@@ -7,7 +7,7 @@
  */
 import { credentialKind, plausibleSecret } from "../noise";
 import { isPublicWebKey } from "./aws-google";
-import { ROTATE, type MatchContext, type ScanRule } from "./kit";
+import { ROTATE, type Detector, type MatchContext, type ScanRule } from "./kit";
 
 /** Extensions whose unquoted right-hand sides are expressions, not literals. */
 const CODE_FILE =
@@ -22,6 +22,26 @@ function kindAt(ctx: MatchContext) {
   return credentialKind(ctx.content.slice(head, ctx.matchStart) + (ctx.groups.tail ?? ""));
 }
 
+/** `name = value` and its kin (`:`, `:=`, `?=`, `.=`, `=>`), the value shaped by `value`. */
+function assignment(value: string): Detector {
+  return {
+    pattern: new RegExp(
+      `(?<tail>${WORD}[A-Za-z0-9_]*)["'\\]]?[ \\t]*(?:=|:{1,3}=|\\?=|\\.=|:(?!:)|=>)[ \\t]*${value}`,
+      "gi",
+    ),
+    keywords: ["token", "secret", "pass", "pwd", "credential", "key", "pat"],
+    validate: (secret, ctx) => {
+      const kind = kindAt(ctx);
+      if (kind === undefined) return false;
+      const quoted = (ctx.groups.quote ?? "") !== "";
+      // In code an unquoted right-hand side is an expression, not a literal.
+      if (!quoted && CODE_FILE.test(ctx.file)) return false;
+      if (isPublicWebKey(secret, ctx)) return false;
+      return plausibleSecret(quoted ? secret : secret.replace(/[;,)\]}]+$/, ""), kind);
+    },
+  };
+}
+
 export const GENERIC_RULE: ScanRule = {
   id: "generic-secret",
   title: "Credential assigned to a credential-like name",
@@ -30,24 +50,11 @@ export const GENERIC_RULE: ScanRule = {
   severity: "medium",
   remediation: `Read the value from the environment or a secret store (Pulumi: a secret config value or a ScopedToken output). ${ROTATE}`,
   detectors: [
-    {
-      // Starts at the credential word (a literal scan is fast); the rest of the name is read
-      // backwards from there by the validator.
-      pattern: new RegExp(
-        `(?<tail>${WORD}[A-Za-z0-9_]*)["'\\]]?[ \\t]*(?:=|:{1,3}=|\\?=|\\.=|:(?!:)|=>)[ \\t]*(?<quote>["'\`]?)(?<secret>[^\\s"'\`\\\\]{8,256})\\k<quote>`,
-        "gi",
-      ),
-      keywords: ["token", "secret", "pass", "pwd", "credential", "key", "pat"],
-      validate: (secret, ctx) => {
-        const kind = kindAt(ctx);
-        if (kind === undefined) return false;
-        const quoted = (ctx.groups.quote ?? "") !== "";
-        // In code an unquoted right-hand side is an expression, not a literal.
-        if (!quoted && CODE_FILE.test(ctx.file)) return false;
-        if (isPublicWebKey(secret, ctx)) return false;
-        return plausibleSecret(quoted ? secret : secret.replace(/[;,)\]}]+$/, ""), kind);
-      },
-    },
+    // Starts at the credential word (a literal scan is fast); the rest of the name is read
+    // backwards from there by the validator.
+    assignment(`(?<quote>["'\`])(?<secret>[^\\s"'\`\\\\]{8,256})\\k<quote>`),
+    // Unquoted, the value ends where a connection string's next field starts (`;Name=`).
+    assignment(`(?!["'\`])(?<secret>(?:[^\\s"'\`\\\\;]|;(?![A-Za-z][A-Za-z0-9 ]*=)){8,256})`),
     {
       // A name and a value as two quoted arguments: setProperty("API_TOKEN", "…"), env("X", "…").
       pattern: new RegExp(
@@ -83,6 +90,7 @@ export const GENERIC_RULE: ScanRule = {
       (f) => `$apiToken .= "${f.mixed(32)}";`,
       (f) => `{"config.ini": "PARTNER_TOKEN=${f.mixed(32)}\\nBACKUP_ENABLED=true"}`,
       { file: "src/db.py", text: (f) => `db_password = "${f.mixed(10)}#${f.digits(2)}"` },
+      (f) => `ORDERS_DB=Server=db.internal;Password=${f.mixed(16)};Database=orders`,
     ],
     fp: [
       { file: "src/app.ts", text: "apiToken = process.env.API_TOKEN" },
@@ -95,6 +103,12 @@ export const GENERIC_RULE: ScanRule = {
       (f) =>
         `tokenUrn: urn:pulumi:prod::api-token::tokenguard:index:ScopedToken::ci-${f.digits(4)}`,
       `System.setProperty("TOKEN_ENDPOINT", "https://auth.internal/token")`,
+      // Maven's encrypted form: ciphertext mvn decrypts with the master password.
+      (f) => `<server>\n  <password>{${f.base64Bytes(24)}}</password>\n</server>`,
+      // A translation file: one word is a UI label, not a password.
+      '{"one_time_password": "Einmalkennwort:", "password": "Passwort"}',
+      // A connection string: the account key's value ends at ";EndpointSuffix=".
+      `docs = "AccountName=orders;AccountKey=sharedkeybase64value;EndpointSuffix=core.windows.net"`,
     ],
   },
 };
