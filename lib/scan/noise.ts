@@ -206,6 +206,9 @@ const KEY_QUALIFIERS = new Set([
   "sas",
 ]);
 
+/** Words after a credential word that number or date it, not change what it is. */
+const TRAILING_MODIFIER = /^(?:v?\d+|backup|old|new|prev|previous|current|next|primary|secondary)$/;
+
 /** The words of a name: after its last `.`/`:`/`/`, split on `_`, `-` and camel case, lower-cased. */
 export function nameWords(name: string): string[] {
   const tail =
@@ -228,6 +231,8 @@ export function nameWords(name: string): string[] {
  */
 export function credentialKind(name: string): "token" | "password" | undefined {
   const words = nameWords(name);
+  // A numbered or rotated copy is the same credential: API_TOKEN_2, DB_PASSWORD_OLD, …_BACKUP.
+  while (words.length > 1 && TRAILING_MODIFIER.test(words[words.length - 1])) words.pop();
   const last = words.at(-1);
   if (last === undefined) return undefined;
   if (/^(?:password|passwd|pwd|pass|passphrase)$/.test(last)) return "password";
