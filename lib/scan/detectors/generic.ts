@@ -7,6 +7,7 @@
  */
 import { credentialKind, plausibleSecret } from "../noise";
 import { isPublicWebKey } from "./aws-google";
+import { NAME_VALUE_DETECTORS } from "./pairs";
 import { ROTATE, type Detector, type MatchContext, type ScanRule } from "./kit";
 
 /** Extensions whose unquoted right-hand sides are expressions, not literals. */
@@ -79,6 +80,7 @@ export const GENERIC_RULE: ScanRule = {
         return kind !== undefined && plausibleSecret(secret, kind);
       },
     },
+    ...NAME_VALUE_DETECTORS,
   ],
   cases: {
     tp: [
@@ -91,6 +93,26 @@ export const GENERIC_RULE: ScanRule = {
       (f) => `{"config.ini": "PARTNER_TOKEN=${f.mixed(32)}\\nBACKUP_ENABLED=true"}`,
       { file: "src/db.py", text: (f) => `db_password = "${f.mixed(10)}#${f.digits(2)}"` },
       (f) => `ORDERS_DB=Server=db.internal;Password=${f.mixed(16)};Database=orders`,
+      (f) => `export ORDERS_API_TOKEN_BACKUP=${f.mixed(32)}`,
+      // Split name/value pairs: the value's block names it.
+      {
+        file: "deploy.yaml",
+        text: (f) =>
+          `env:\n  - name: LOG_LEVEL\n    value: info\n  - name: ORDERS_API_TOKEN\n    value: "${f.mixed(32)}"`,
+      },
+      {
+        file: "main.tf",
+        text: (f) =>
+          `env {\n  value = "${f.mixed(12)}#${f.digits(3)}"\n  # rotated by the platform team\n  name  = "DB_PASSWORD"\n}`,
+      },
+      {
+        file: "task-definition.json",
+        text: (f) => `"environment": [{"name": "PAYMENTS_SECRET", "value": "${f.mixed(40)}"}]`,
+      },
+      {
+        file: "stack.yaml",
+        text: (f) => `Environment:\n  - Name: PARTNER_TOKEN_2\n    Value: ${f.mixed(32)}`,
+      },
     ],
     fp: [
       { file: "src/app.ts", text: "apiToken = process.env.API_TOKEN" },
@@ -109,6 +131,25 @@ export const GENERIC_RULE: ScanRule = {
       '{"one_time_password": "Einmalkennwort:", "password": "Passwort"}',
       // A connection string: the account key's value ends at ";EndpointSuffix=".
       `docs = "AccountName=orders;AccountKey=sharedkeybase64value;EndpointSuffix=core.windows.net"`,
+      // Pairs whose value is a reference, or is in another block, or is named by a tag key.
+      {
+        file: "deploy.yaml",
+        text: (f) =>
+          `env:\n  - name: DB_PASSWORD\n    valueFrom:\n      secretKeyRef: {name: db, key: password}\n  - name: BUILD_ID\n    value: "${f.mixed(32)}"`,
+      },
+      {
+        file: "main.tf",
+        text: 'env {\n  name  = "DB_PASSWORD"\n  value = var.db_password\n}\nenv {\n  name  = "API_TOKEN"\n  value = "${var.api_token}"\n}',
+      },
+      {
+        file: "stack.yaml",
+        text: (f) => `Tags:\n  - Key: DB_PASSWORD\n    Value: "${f.mixed(32)}"`,
+      },
+      {
+        file: "login.html",
+        text: (f) =>
+          `<input type="password"\n       name="password"\n       value="${f.mixed(12)}!">`,
+      },
     ],
   },
 };
