@@ -204,6 +204,9 @@ const KEY_QUALIFIERS = new Set([
   "webhook",
   "session",
   "sas",
+  "function",
+  "subscription",
+  "openai",
 ]);
 
 /** Words after a credential word that number or date it, not change what it is. */
@@ -236,7 +239,7 @@ export function credentialKind(name: string): "token" | "password" | undefined {
   const last = words.at(-1);
   if (last === undefined) return undefined;
   if (/^(?:password|passwd|pwd|pass|passphrase)$/.test(last)) return "password";
-  if (/(?:password|passwd)$/.test(last)) return "password";
+  if (/(?:password|passwd|pwd)$/.test(last)) return "password";
   if (SECRET_WORDS.has(last)) return "token";
   if (/(?:token|secret|apikey|secretkey|accesskey|privatekey)$/.test(last)) return "token";
   if (last === "key" && words.length > 1 && KEY_QUALIFIERS.has(words[words.length - 2]))

@@ -20,14 +20,20 @@ const WORD = "(?:token|secret|passw(?:or)?d|pwd|pass|passphrase|credentials?|key
 function kindAt(ctx: MatchContext) {
   let head = ctx.matchStart;
   while (head > 0 && /[A-Za-z0-9_.-]/.test(ctx.content[head - 1])) head--;
-  return credentialKind(ctx.content.slice(head, ctx.matchStart) + (ctx.groups.tail ?? ""));
+  const name = ctx.content.slice(head, ctx.matchStart) + (ctx.groups.tail ?? "");
+  // A name written in words: "license key = …", "API key: …" (the word before qualifies it).
+  const before = /(?:^|[^A-Za-z])([A-Za-z]+)[ \t]$/.exec(
+    ctx.content.slice(Math.max(0, head - 30), head),
+  );
+  if (before && /^key$/i.test(name)) return credentialKind(`${before[1]} ${name}`);
+  return credentialKind(name);
 }
 
 /** `name = value` and its kin (`:`, `:=`, `?=`, `.=`, `=>`), the value shaped by `value`. */
 function assignment(value: string): Detector {
   return {
     pattern: new RegExp(
-      `(?<tail>${WORD}[A-Za-z0-9_]*)["'\\]]?[ \\t]*(?:=|:{1,3}=|\\?=|\\.=|:(?!:)|=>)[ \\t]*${value}`,
+      `(?<tail>${WORD}[A-Za-z0-9_]*)(?:["']\\]?|\\])?[ \\t]*(?:=|:{1,3}=|\\?=|\\.=|:(?!:)|=>)[ \\t]*${value}`,
       "gi",
     ),
     keywords: ["token", "secret", "pass", "pwd", "credential", "key", "pat"],
@@ -94,6 +100,9 @@ export const GENERIC_RULE: ScanRule = {
       { file: "src/db.py", text: (f) => `db_password = "${f.mixed(10)}#${f.digits(2)}"` },
       (f) => `ORDERS_DB=Server=db.internal;Password=${f.mixed(16)};Database=orders`,
       (f) => `export ORDERS_API_TOKEN_BACKUP=${f.mixed(32)}`,
+      { file: "notebook.py", text: (f) => `os.environ["AZURE_OPENAI_KEY"] = '${f.hex(32)}'` },
+      (f) => `ACRPWD=${f.mixed(30)}+${f.mixed(21)}`,
+      (f) => `partner portal license key = '${f.mixed(36)}'`,
       // Split name/value pairs: the value's block names it.
       {
         file: "deploy.yaml",
@@ -125,6 +134,7 @@ export const GENERIC_RULE: ScanRule = {
       (f) =>
         `tokenUrn: urn:pulumi:prod::api-token::tokenguard:index:ScopedToken::ci-${f.digits(4)}`,
       `System.setProperty("TOKEN_ENDPOINT", "https://auth.internal/token")`,
+      (f) => `primary key = "${f.mixed(24)}"`,
       // Maven's encrypted form: ciphertext mvn decrypts with the master password.
       (f) => `<server>\n  <password>{${f.base64Bytes(24)}}</password>\n</server>`,
       // A translation file: one word is a UI label, not a password.
