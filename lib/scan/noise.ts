@@ -39,6 +39,9 @@ const EXAMPLE_DIGESTS = new Set([
   "2cafc0970149a84f3b9e62eaf169f36f59907a3b3e31f7b82e68c69cd27f7326",
   // Slack API docs: the bot token shown in code samples ("not a real token").
   "0e3fd41c01a697720785471d7455850841950378123a3448f925c8687a8a4fa1",
+  // Azurite / Storage Emulator docs: the well-known devstoreaccount1 account key, the same on
+  // every machine (it opens only the local emulator).
+  "0011cc25eb4320717494d2703e8cba85743e71b500283c21c8b88147992f9059",
 ]);
 
 /** Public constants that look random: Pulumi's secret-signature key and value. */
@@ -109,6 +112,19 @@ export function isLocator(value: string): boolean {
     /^[a-z][a-z0-9+.-]*:\/\/[^@]*$/i.test(value) ||
     /^[^@\s]+@[A-Za-z0-9-]+\.[A-Za-z.]+$/.test(value)
   );
+}
+
+/**
+ * Ciphertext a tool decrypts at run time, not the secret: Maven's `{base64}` encrypted passwords
+ * (settings.xml, settings-security.xml) and Jenkins' `{AQAAAB…}` credentials.
+ */
+export function isEncryptedValue(value: string): boolean {
+  return /^\{[A-Za-z0-9+/]{8,}={0,2}\}$/.test(value);
+}
+
+/** One word, maybe capitalised, maybe a label ("Passwort", "Engangskode:"): UI text, not a password. */
+export function isSingleWord(value: string): boolean {
+  return /^[A-Z]?[a-z]+[:.]?$/.test(value);
 }
 
 /** Numbers, booleans and durations ("30d", "PT1H") say nothing secret. */
@@ -188,7 +204,13 @@ const KEY_QUALIFIERS = new Set([
   "webhook",
   "session",
   "sas",
+  "function",
+  "subscription",
+  "openai",
 ]);
+
+/** Words after a credential word that number or date it, not change what it is. */
+const TRAILING_MODIFIER = /^(?:v?\d+|backup|old|new|prev|previous|current|next|primary|secondary)$/;
 
 /** The words of a name: after its last `.`/`:`/`/`, split on `_`, `-` and camel case, lower-cased. */
 export function nameWords(name: string): string[] {
@@ -212,10 +234,12 @@ export function nameWords(name: string): string[] {
  */
 export function credentialKind(name: string): "token" | "password" | undefined {
   const words = nameWords(name);
+  // A numbered or rotated copy is the same credential: API_TOKEN_2, DB_PASSWORD_OLD, …_BACKUP.
+  while (words.length > 1 && TRAILING_MODIFIER.test(words[words.length - 1])) words.pop();
   const last = words.at(-1);
   if (last === undefined) return undefined;
   if (/^(?:password|passwd|pwd|pass|passphrase)$/.test(last)) return "password";
-  if (/(?:password|passwd)$/.test(last)) return "password";
+  if (/(?:password|passwd|pwd)$/.test(last)) return "password";
   if (SECRET_WORDS.has(last)) return "token";
   if (/(?:token|secret|apikey|secretkey|accesskey|privatekey)$/.test(last)) return "token";
   if (last === "key" && words.length > 1 && KEY_QUALIFIERS.has(words[words.length - 2]))
@@ -231,8 +255,12 @@ export function credentialKind(name: string): "token" | "password" | undefined {
 export function plausibleSecret(value: string, kind: "token" | "password"): boolean {
   if (isNoise(value) || isUuid(value) || isHashNotation(value) || isPlainScalar(value))
     return false;
-  if (isIdentifierLike(value) || isLocator(value)) return false;
+  if (isIdentifierLike(value) || isLocator(value) || isEncryptedValue(value)) return false;
   if (/\s/.test(value)) return false;
-  if (kind === "password") return value.length >= 8 && charClasses(value) >= 2;
+  if (kind === "password")
+    return value.length >= 8 && charClasses(value) >= 2 && !isSingleWord(value);
+  // Lower-case words around one short number ("keybase64encoded", "oauth2callback") describe
+  // a value; random lower-case tokens carry digits throughout.
+  if (/^[a-z]+\d{1,3}[a-z]+$/.test(value)) return false;
   return value.length >= 16 && charClasses(value) >= 2 && entropy(value) >= 3.0;
 }

@@ -10,11 +10,13 @@
  * over secretlint's.
  */
 import { AWS_GOOGLE_RULES } from "./detectors/aws-google";
+import { AZURE_URL_RULES } from "./detectors/azure";
 import { CHAT_RULES } from "./detectors/chat";
 import { CLOUD_RULES } from "./detectors/cloud";
 import { GENERIC_RULE } from "./detectors/generic";
 import { HTTP_RULES } from "./detectors/http";
 import { KEY_RULES } from "./detectors/keys";
+import { MONITORING_RULES } from "./detectors/monitoring";
 import { ROTATE, SL, type ScanRule } from "./detectors/kit";
 import { OPS_RULES } from "./detectors/ops";
 import { PACKAGE_RULES } from "./detectors/packages";
@@ -104,6 +106,8 @@ export const SCAN_RULES: readonly ScanRule[] = [
   ...PACKAGE_RULES,
   ...OPS_RULES,
   ...CLOUD_RULES,
+  ...AZURE_URL_RULES,
+  ...MONITORING_RULES,
   ...KEY_RULES.filter((r) => r.id !== "private-key"),
   OTHER_VENDORS,
   ...STRUCTURAL,

@@ -1,10 +1,11 @@
 /**
  * Cloud platforms: Azure (Entra ID client secrets, storage account keys), DigitalOcean,
- * Cloudflare, Heroku, Fly.io. Formats: Microsoft's client-secret format ("xxx8Q~…", 40
+ * Cloudflare, Heroku, Fly.io, PlanetScale. Formats: Microsoft's client-secret format ("xxx8Q~…", 40
  * characters) and storage connection strings (AccountKey=88 base64); DigitalOcean's token
  * prefixes (dop_v1_, doo_v1_, dor_v1_ + 64 hex); Cloudflare's origin CA keys (v1.0-24hex-146hex),
- * 37-hex global API keys and 40-character API tokens; Heroku's HRKU- keys and legacy UUID keys;
- * Fly.io's macaroon tokens (fm1a_/fm1r_/fm2_, "FlyV1 …") and fo1_ tokens. Cases follow gitleaks'
+ * 37-hex global API keys and 40-character API tokens; Heroku's HRKU-AA + 58 keys and legacy UUID keys;
+ * Fly.io's macaroon tokens (fm1a_/fm1r_/fm2_, "FlyV1 …") and fo1_ tokens; PlanetScale's service
+ * tokens, database passwords and OAuth tokens (pscale_tkn_/pscale_pw_/pscale_oauth_ + 43). Cases follow gitleaks'
  * rules/{azure,digitalocean,cloudflare,heroku,flyio}.go and secretlint's cloudflare snapshots,
  * with our own values.
  */
@@ -154,14 +155,15 @@ export const CLOUD_RULES: readonly ScanRule[] = [
   {
     id: "heroku-api-key",
     title: "Heroku API key",
-    description: "A Heroku API key (HRKU-…), or a legacy UUID-shaped key next to a Heroku name.",
+    description:
+      "A Heroku API key (HRKU-AA + 58 characters), or a legacy UUID-shaped key next to a Heroku name.",
     severity: "high",
     remediation: `Revoke the authorization (heroku authorizations:revoke) or regenerate the API key. ${ROTATE}`,
     detectors: [
       {
-        pattern: standalone("HRKU-[A-Za-z0-9_-]{40,80}", B64URL),
+        pattern: standalone("HRKU-AA[A-Za-z0-9_-]{58}", B64URL),
         keywords: ["hrku-"],
-        validate: randomLooking(3.8, 5),
+        validate: randomLooking(3.8, 7),
       },
       nearVendor(
         ["heroku"],
@@ -175,7 +177,7 @@ export const CLOUD_RULES: readonly ScanRule[] = [
       tp: [
         (f) => `HEROKU_API_KEY=HRKU-AA${f.b64url(58)}`,
         (f) => `heroku_api_key = "${f.uuid()}"`,
-        (f) => `requests.get(url, headers={"Authorization": "Bearer " + "HRKU-${f.b64url(60)}"})`,
+        (f) => `requests.get(url, headers={"Authorization": "Bearer " + "HRKU-AA${f.b64url(58)}"})`,
       ],
       fp: [
         "HEROKU_API_KEY=HRKU-your-api-key",
@@ -209,6 +211,32 @@ export const CLOUD_RULES: readonly ScanRule[] = [
         "pub const PERF_CCTOTALDIRTYPAGES: u32 = 4u32; // fo1_ prefix documented",
         (f) =>
           `<input type="hidden" name="authenticity_token" value="${f.alnum(4)}-Fo1_${f.b64url(40)}" />`,
+      ],
+    },
+  },
+  {
+    id: "planetscale-token",
+    title: "PlanetScale token or password",
+    description:
+      "A PlanetScale service token (pscale_tkn_), database password (pscale_pw_) or OAuth token (pscale_oauth_), wherever it stands.",
+    severity: "critical",
+    remediation: `Delete the service token or database password in PlanetScale. ${ROTATE}`,
+    detectors: [
+      {
+        pattern: standalone("pscale_(?:tkn|pw|oauth)_[A-Za-z0-9_-]{32,64}", B64URL),
+        keywords: ["pscale_"],
+        validate: (s) => randomLooking(3.8)(s.replace(/^pscale_[a-z]+_/, "")),
+      },
+    ],
+    cases: {
+      tp: [
+        (f) => `PLANETSCALE_SERVICE_TOKEN=pscale_tkn_${f.mixed(43)}`,
+        (f) =>
+          `DATABASE_URL=mysql://${f.alnum(12).toLowerCase()}:pscale_pw_${f.mixed(43)}@aws.connect.psdb.cloud/orders?sslaccept=strict`,
+      ],
+      fp: [
+        "PLANETSCALE_SERVICE_TOKEN=pscale_tkn_<your-token>",
+        "PLANETSCALE_SERVICE_TOKEN=pscale_tkn_xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx",
       ],
     },
   },

@@ -7,7 +7,8 @@
  */
 import { credentialKind, plausibleSecret } from "../noise";
 import { isPublicWebKey } from "./aws-google";
-import { ROTATE, type MatchContext, type ScanRule } from "./kit";
+import { NAME_VALUE_DETECTORS } from "./pairs";
+import { ROTATE, type Detector, type MatchContext, type ScanRule } from "./kit";
 
 /** Extensions whose unquoted right-hand sides are expressions, not literals. */
 const CODE_FILE =
@@ -19,7 +20,33 @@ const WORD = "(?:token|secret|passw(?:or)?d|pwd|pass|passphrase|credentials?|key
 function kindAt(ctx: MatchContext) {
   let head = ctx.matchStart;
   while (head > 0 && /[A-Za-z0-9_.-]/.test(ctx.content[head - 1])) head--;
-  return credentialKind(ctx.content.slice(head, ctx.matchStart) + (ctx.groups.tail ?? ""));
+  const name = ctx.content.slice(head, ctx.matchStart) + (ctx.groups.tail ?? "");
+  // A name written in words: "license key = …", "API key: …" (the word before qualifies it).
+  const before = /(?:^|[^A-Za-z])([A-Za-z]+)[ \t]$/.exec(
+    ctx.content.slice(Math.max(0, head - 30), head),
+  );
+  if (before && /^key$/i.test(name)) return credentialKind(`${before[1]} ${name}`);
+  return credentialKind(name);
+}
+
+/** `name = value` and its kin (`:`, `:=`, `?=`, `.=`, `=>`), the value shaped by `value`. */
+function assignment(value: string): Detector {
+  return {
+    pattern: new RegExp(
+      `(?<tail>${WORD}[A-Za-z0-9_]*)(?:["']\\]?|\\])?[ \\t]*(?:=|:{1,3}=|\\?=|\\.=|:(?!:)|=>)[ \\t]*${value}`,
+      "gi",
+    ),
+    keywords: ["token", "secret", "pass", "pwd", "credential", "key", "pat"],
+    validate: (secret, ctx) => {
+      const kind = kindAt(ctx);
+      if (kind === undefined) return false;
+      const quoted = (ctx.groups.quote ?? "") !== "";
+      // In code an unquoted right-hand side is an expression, not a literal.
+      if (!quoted && CODE_FILE.test(ctx.file)) return false;
+      if (isPublicWebKey(secret, ctx)) return false;
+      return plausibleSecret(quoted ? secret : secret.replace(/[;,)\]}]+$/, ""), kind);
+    },
+  };
 }
 
 export const GENERIC_RULE: ScanRule = {
@@ -30,24 +57,11 @@ export const GENERIC_RULE: ScanRule = {
   severity: "medium",
   remediation: `Read the value from the environment or a secret store (Pulumi: a secret config value or a ScopedToken output). ${ROTATE}`,
   detectors: [
-    {
-      // Starts at the credential word (a literal scan is fast); the rest of the name is read
-      // backwards from there by the validator.
-      pattern: new RegExp(
-        `(?<tail>${WORD}[A-Za-z0-9_]*)["'\\]]?[ \\t]*(?:=|:{1,3}=|\\?=|\\.=|:(?!:)|=>)[ \\t]*(?<quote>["'\`]?)(?<secret>[^\\s"'\`\\\\]{8,256})\\k<quote>`,
-        "gi",
-      ),
-      keywords: ["token", "secret", "pass", "pwd", "credential", "key", "pat"],
-      validate: (secret, ctx) => {
-        const kind = kindAt(ctx);
-        if (kind === undefined) return false;
-        const quoted = (ctx.groups.quote ?? "") !== "";
-        // In code an unquoted right-hand side is an expression, not a literal.
-        if (!quoted && CODE_FILE.test(ctx.file)) return false;
-        if (isPublicWebKey(secret, ctx)) return false;
-        return plausibleSecret(quoted ? secret : secret.replace(/[;,)\]}]+$/, ""), kind);
-      },
-    },
+    // Starts at the credential word (a literal scan is fast); the rest of the name is read
+    // backwards from there by the validator.
+    assignment(`(?<quote>["'\`])(?<secret>[^\\s"'\`\\\\]{8,256})\\k<quote>`),
+    // Unquoted, the value ends where a connection string's next field starts (`;Name=`).
+    assignment(`(?!["'\`])(?<secret>(?:[^\\s"'\`\\\\;]|;(?![A-Za-z][A-Za-z0-9 ]*=)){8,256})`),
     {
       // A name and a value as two quoted arguments: setProperty("API_TOKEN", "…"), env("X", "…").
       pattern: new RegExp(
@@ -72,6 +86,7 @@ export const GENERIC_RULE: ScanRule = {
         return kind !== undefined && plausibleSecret(secret, kind);
       },
     },
+    ...NAME_VALUE_DETECTORS,
   ],
   cases: {
     tp: [
@@ -83,6 +98,30 @@ export const GENERIC_RULE: ScanRule = {
       (f) => `$apiToken .= "${f.mixed(32)}";`,
       (f) => `{"config.ini": "PARTNER_TOKEN=${f.mixed(32)}\\nBACKUP_ENABLED=true"}`,
       { file: "src/db.py", text: (f) => `db_password = "${f.mixed(10)}#${f.digits(2)}"` },
+      (f) => `ORDERS_DB=Server=db.internal;Password=${f.mixed(16)};Database=orders`,
+      (f) => `export ORDERS_API_TOKEN_BACKUP=${f.mixed(32)}`,
+      { file: "notebook.py", text: (f) => `os.environ["AZURE_OPENAI_KEY"] = '${f.hex(32)}'` },
+      (f) => `ACRPWD=${f.mixed(30)}+${f.mixed(21)}`,
+      (f) => `partner portal license key = '${f.mixed(36)}'`,
+      // Split name/value pairs: the value's block names it.
+      {
+        file: "deploy.yaml",
+        text: (f) =>
+          `env:\n  - name: LOG_LEVEL\n    value: info\n  - name: ORDERS_API_TOKEN\n    value: "${f.mixed(32)}"`,
+      },
+      {
+        file: "main.tf",
+        text: (f) =>
+          `env {\n  value = "${f.mixed(12)}#${f.digits(3)}"\n  # rotated by the platform team\n  name  = "DB_PASSWORD"\n}`,
+      },
+      {
+        file: "task-definition.json",
+        text: (f) => `"environment": [{"name": "PAYMENTS_SECRET", "value": "${f.mixed(40)}"}]`,
+      },
+      {
+        file: "stack.yaml",
+        text: (f) => `Environment:\n  - Name: PARTNER_TOKEN_2\n    Value: ${f.mixed(32)}`,
+      },
     ],
     fp: [
       { file: "src/app.ts", text: "apiToken = process.env.API_TOKEN" },
@@ -95,6 +134,32 @@ export const GENERIC_RULE: ScanRule = {
       (f) =>
         `tokenUrn: urn:pulumi:prod::api-token::tokenguard:index:ScopedToken::ci-${f.digits(4)}`,
       `System.setProperty("TOKEN_ENDPOINT", "https://auth.internal/token")`,
+      (f) => `primary key = "${f.mixed(24)}"`,
+      // Maven's encrypted form: ciphertext mvn decrypts with the master password.
+      (f) => `<server>\n  <password>{${f.base64Bytes(24)}}</password>\n</server>`,
+      // A translation file: one word is a UI label, not a password.
+      '{"one_time_password": "Einmalkennwort:", "password": "Passwort"}',
+      // A connection string: the account key's value ends at ";EndpointSuffix=".
+      `docs = "AccountName=orders;AccountKey=sharedkeybase64value;EndpointSuffix=core.windows.net"`,
+      // Pairs whose value is a reference, or is in another block, or is named by a tag key.
+      {
+        file: "deploy.yaml",
+        text: (f) =>
+          `env:\n  - name: DB_PASSWORD\n    valueFrom:\n      secretKeyRef: {name: db, key: password}\n  - name: BUILD_ID\n    value: "${f.mixed(32)}"`,
+      },
+      {
+        file: "main.tf",
+        text: 'env {\n  name  = "DB_PASSWORD"\n  value = var.db_password\n}\nenv {\n  name  = "API_TOKEN"\n  value = "${var.api_token}"\n}',
+      },
+      {
+        file: "stack.yaml",
+        text: (f) => `Tags:\n  - Key: DB_PASSWORD\n    Value: "${f.mixed(32)}"`,
+      },
+      {
+        file: "login.html",
+        text: (f) =>
+          `<input type="password"\n       name="password"\n       value="${f.mixed(12)}!">`,
+      },
     ],
   },
 };

@@ -68,6 +68,12 @@ function curlCredential(arg: string): boolean {
   return password !== user && password.length >= 6 && !isIdentifierLike(password);
 }
 
+/** A literal password on a command line: not a reference, placeholder or word. */
+function cliPassword(arg: string): boolean {
+  if (SHELL_REFERENCE.test(arg) || isNoise(arg) || WEAK_PLACEHOLDER.test(arg)) return false;
+  return arg.length >= 8 && !isIdentifierLike(arg) && randomLooking(2.5)(arg);
+}
+
 const HEADER_NAME =
   "(?:x-[a-z0-9]+-)?(?:api-?)?(?:key|token|secret)|x-auth-token|private-token|x-api-key|apikey|api-key|ocp-apim-subscription-key|x-access-token";
 
@@ -204,6 +210,34 @@ export const HTTP_RULES: readonly ScanRule[] = [
         "curl -u admin https://x",
         "curl http://127.0.0.1:5000/file --user user:pass --digest",
         "curl -u ':' https://localhost:9200",
+      ],
+    },
+  },
+  {
+    id: "docker-login-password",
+    title: "Password in a docker login command",
+    description:
+      "A literal password after docker login -p / --password (podman, nerdctl and helm registry login alike); --password-stdin is the safe form.",
+    severity: "high",
+    remediation: `Pipe the password in instead: echo "$REGISTRY_PASSWORD" | docker login -u <user> --password-stdin <registry>. ${ROTATE}`,
+    detectors: [
+      {
+        pattern:
+          /\b(?:docker|podman|nerdctl|helm[ \t]+registry)[ \t]+login\b[^\n]*?[ \t](?:-p|--password)(?:=|[ \t]+)["']?(?<secret>[^\s"'|;&<>`]{6,256})/g,
+        keywords: ["login"],
+        validate: cliPassword,
+      },
+    ],
+    cases: {
+      tp: [
+        (f) => `docker login orders.azurecr.io -u orders -p ${f.b64(52)}`,
+        (f) => `podman login --username ci --password '${f.mixed(14)}!${f.digits(2)}' quay.io`,
+      ],
+      fp: [
+        'echo "$REGISTRY_PASSWORD" | docker login -u ci --password-stdin ghcr.io',
+        "docker login -u ci -p $CI_REGISTRY_PASSWORD $CI_REGISTRY",
+        "docker login -u ${{ secrets.USER }} -p ${{ secrets.PASS }} ghcr.io",
+        "docker login -u <user> -p <password> registry.example.com",
       ],
     },
   },

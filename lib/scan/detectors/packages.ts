@@ -1,7 +1,8 @@
 /**
- * Package registries: npm, PyPI, NuGet. Formats: npm's access-token format (npm_ + 30 + CRC32,
+ * Package registries: npm, PyPI, NuGet, JFrog Artifactory. Formats: npm's access-token format (npm_ + 30 + CRC32,
  * 2021) and .npmrc auth settings; PyPI's API tokens (pypi- + a macaroon naming pypi.org); NuGet's
- * nuget.config packageSourceCredentials (ClearTextPassword, Password). Cases follow gitleaks'
+ * nuget.config packageSourceCredentials (ClearTextPassword, Password); JFrog's API keys (AKCp + 69
+ * base62) and reference tokens (the base64 of "reftkn:01:…", 64 characters). Cases follow gitleaks'
  * rules/{npm,pypi,nuget}.go and secretlint's npm snapshots, with our own values.
  */
 import { validGithubChecksum, validPypiMacaroon } from "./checksums";
@@ -108,6 +109,39 @@ export const PACKAGE_RULES: readonly ScanRule[] = [
         `<add key="ClearTextPassword" value="%FEED_PASSWORD%" />`,
         `<add key="ClearTextPassword" value="$(FeedPassword)" />`,
         `<add key="Password" value="not-in-a-nuget-config" />`,
+      ],
+    },
+  },
+  {
+    id: "jfrog-token",
+    title: "JFrog Artifactory API key or reference token",
+    description:
+      "A JFrog Artifactory API key (AKCp + 69 characters) or reference token (64 characters, base64 of reftkn:01:…), wherever it stands.",
+    severity: "critical",
+    remediation: `Revoke the key or token in the JFrog Platform (User profile → Authentication settings). ${ROTATE}`,
+    detectors: [
+      {
+        pattern: standalone("AKCp[A-Za-z0-9]{69}", B62),
+        keywords: ["akcp"],
+        validate: randomLooking(4.0, 4),
+      },
+      {
+        // "cmVmdGtuOjAx" is base64 for "reftkn:01"; the rest encodes expiry and random bytes.
+        pattern: standalone("cmVmdGtuOjAx[A-Za-z0-9]{52}", B62),
+        keywords: ["cmvmdgtuojax"],
+        validate: randomLooking(4.0, 12),
+      },
+    ],
+    cases: {
+      tp: [
+        (f) => `ARTIFACTORY_API_KEY=AKCp${f.mixed(69)}`,
+        (f) =>
+          `curl -H "X-JFrog-Art-Api: AKCp${f.mixed(69)}" https://acme.jfrog.io/artifactory/api/repositories`,
+        (f) => `export JFROG_ACCESS_TOKEN_PREVIOUS="cmVmdGtuOjAx${f.mixed(52)}"`,
+      ],
+      fp: [
+        "ARTIFACTORY_API_KEY=AKCpXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXX",
+        "# API keys start with AKCp; reference tokens with cmVmdGtuOjAx",
       ],
     },
   },

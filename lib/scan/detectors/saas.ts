@@ -1,11 +1,21 @@
 /**
- * API vendors: Stripe, SendGrid, Twilio, OpenAI, Anthropic, Hugging Face. Formats: each vendor's
- * key docs (sk_live_/rk_live_; SG.22.43; SK + 32 hex; sk-…T3BlbkFJ…, sk-proj-; sk-ant-api03-;
- * hf_ + 34 letters for users, api_org_ + 34 letters for organisations). Cases follow gitleaks'
+ * API vendors: Stripe, SendGrid, Twilio, OpenAI, Anthropic, Hugging Face, Mailgun. Formats: each
+ * vendor's key docs (sk_live_/rk_live_; SG.22.43; SK + 32 hex; sk-…T3BlbkFJ…, sk-proj-;
+ * sk-ant-api03-; hf_ + 34 letters for users, api_org_ + 34 letters for organisations; Mailgun's
+ * key- + 32 hex and 32-8-8 hex API keys, named Mailgun nearby). Cases follow gitleaks'
  * rules/{stripe,sendgrid,twilio,openai,anthropic,huggingface}.go and secretlint's snapshots,
  * with our own values.
  */
-import { B62, B64URL, ROTATE, SL, randomLooking, standalone, type ScanRule } from "./kit";
+import {
+  B62,
+  B64URL,
+  ROTATE,
+  SL,
+  nearVendor,
+  randomLooking,
+  standalone,
+  type ScanRule,
+} from "./kit";
 
 export const SAAS_RULES: readonly ScanRule[] = [
   {
@@ -168,6 +178,36 @@ export const SAAS_RULES: readonly ScanRule[] = [
         "HUGGINGFACE_TOKEN=hf_xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx",
         'public static final String API_ORG_EXISTS = "ApiOrganizationExists";',
         "old tokens look like api_org_XXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXX",
+      ],
+    },
+  },
+  {
+    id: "mailgun-key",
+    title: "Mailgun API key",
+    description:
+      "A Mailgun private API key (key- + 32 hex, or 32-8-8 hex) next to a Mailgun name; the public pubkey- validation key is not reported.",
+    severity: "high",
+    remediation: `Delete the key in Mailgun (API Security) and create a new one. ${ROTATE}`,
+    detectors: [
+      nearVendor(
+        ["mailgun"],
+        /mailgun/i,
+        "key-[a-f0-9]{32}|[a-f0-9]{32}-[a-f0-9]{8}-[a-f0-9]{8}",
+        (s) => randomLooking(3.2)(s.replace(/^key-|-/g, "")),
+        B64URL,
+      ),
+    ],
+    cases: {
+      tp: [
+        (f) => `MAILGUN_API_KEY=key-${f.hex(32)}`,
+        (f) => `mailgun:\n  api_key: "${f.hex(32)}-${f.hex(8)}-${f.hex(8)}"`,
+        (f) =>
+          `requests.post("https://api.mailgun.net/v3/mg.internal/messages", auth=("api", "key-${f.hex(32)}"))`,
+      ],
+      fp: [
+        (f) => `MAILGUN_PUBLIC_KEY=pubkey-${f.hex(32)}`,
+        "MAILGUN_API_KEY=key-xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx",
+        (f) => `cache-key-${f.hex(32)} # build cache`,
       ],
     },
   },

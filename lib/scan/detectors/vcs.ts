@@ -1,7 +1,7 @@
 /**
  * Source hosting and developer platforms: GitHub, GitLab, Atlassian, Sourcegraph, Azure DevOps.
  * Formats: GitHub's token-format post (2021) and fine-grained PAT docs; GitLab's "token
- * overview"; Atlassian's API-token docs (ATATT3 prefix); Sourcegraph's access-token docs (sgp_);
+ * overview"; Atlassian's API-token docs (ATATT3 prefix; ATCTT3 for organisation admin keys); Sourcegraph's access-token docs (sgp_);
  * Microsoft's PAT docs (84-character PATs carrying "AZDO"; 52-character base32 legacy PATs).
  * Cases follow gitleaks' rules/{github,gitlab,atlassian,sourcegraph}.go and secretlint's github
  * and gitlab snapshots, with our own values.
@@ -99,13 +99,13 @@ export const VCS_RULES: readonly ScanRule[] = [
     id: "atlassian-token",
     title: "Atlassian API token",
     description:
-      "An Atlassian (Jira, Confluence, Bitbucket) API token: ATATT3… or a legacy 24-character token assigned to an Atlassian/Jira/Confluence name.",
+      "An Atlassian (Jira, Confluence, Bitbucket) API token: ATATT3…, an organisation admin key ATCTT3…, or a legacy 24-character token assigned to an Atlassian/Jira/Confluence name.",
     severity: "high",
     remediation: `Revoke the token at id.atlassian.com (Security → API tokens). ${ROTATE}`,
     detectors: [
       {
-        pattern: /(?<![A-Za-z0-9_-])(?<secret>ATATT3[A-Za-z0-9_=-]{150,250})(?![A-Za-z0-9_=-])/g,
-        keywords: ["atatt3"],
+        pattern: /(?<![A-Za-z0-9_-])(?<secret>AT[AC]TT3[A-Za-z0-9_=-]{150,250})(?![A-Za-z0-9_=-])/g,
+        keywords: ["atatt3", "atctt3"],
         validate: randomLooking(4.0, 6),
       },
       nearVendor(
@@ -120,6 +120,7 @@ export const VCS_RULES: readonly ScanRule[] = [
         (f) => `JIRA_API_TOKEN=ATATT3${f.b64url(180)}=${f.hex(8).toUpperCase()}`,
         (f) => `confluence_token: "${f.mixed(20)}${f.hex(4)}"`,
         (f) => `jira = JIRA(server, basic_auth=(user, "ATATT3${f.b64url(186)}"))`,
+        (f) => `ATLASSIAN_ADMIN_KEY=ATCTT3${f.b64url(178)}=${f.hex(8).toUpperCase()}`,
       ],
       fp: [
         "JIRA_PROJECT_KEY=ORDERSANDINVOICESBACKEND",
