@@ -181,9 +181,16 @@ export function globCovers(
 
 // ------------------------------------------------------------------ vault paths
 
-/** Whether the Vault path glob `pattern` reaches every path `requested` (itself maybe a glob) does. */
+/**
+ * Whether the Vault path glob `pattern` reaches every path `requested` (itself maybe a glob) does.
+ * An identity template may be filled in with anything: a pattern with one covers only itself, and
+ * a requested path with one is read as everything under its part before the first template.
+ */
 export function vaultPathCovers(pattern: string, requested: string): boolean {
-  return pattern === requested || globCovers([pattern], requested, "vault");
+  if (pattern === requested) return true;
+  if (vaultTemplateParts(pattern).length > 1) return false;
+  const parts = vaultTemplateParts(requested);
+  return globCovers([pattern], parts.length > 1 ? `${parts[0]}*` : requested, "vault");
 }
 
 /** A Vault policy path as a RegExp over literal request paths (the same pieces as above). */
@@ -206,21 +213,37 @@ export function vaultPathRegExp(pattern: string): RegExp {
 /** Compiled policy paths: a usage scan matches every request against the same few patterns. */
 const compiled = new Map<string, RegExp>();
 
-/** The literal part of a vault path glob before its first wildcard. */
-export function vaultPathStem(path: string): string {
-  const cut = path.search(/[*+]/);
-  return cut < 0 ? path : path.slice(0, cut);
+/**
+ * An identity template (`{{identity.entity.id}}`), as Vault's templating finds one: `{{`, then up
+ * to the next `}}`. Vault fills it in before it reads the path, and the value may hold `/`, `*` or
+ * `+`, so a template can stand for any run of characters.
+ */
+const VAULT_TEMPLATE = /\{\{[\s\S]*?\}\}/;
+
+/** A vault path's literal parts around its identity templates (one part when it has none). */
+export function vaultTemplateParts(path: string): string[] {
+  return path.split(VAULT_TEMPLATE);
 }
 
-/** Whether two vault path globs can reach a common path (a cheap, conservative prefix test). */
+/** The literal part of a vault path glob before its first wildcard or identity template. */
+export function vaultPathStem(path: string): string {
+  const literal = vaultTemplateParts(path)[0];
+  const cut = literal.search(/[*+]/);
+  return cut < 0 ? literal : literal.slice(0, cut);
+}
+
+/**
+ * Whether two vault path globs can reach a common path (a cheap, conservative prefix test). A
+ * path with a template is never exact: only its stem is compared, as the template may be anything.
+ */
 export function vaultPathsOverlap(a: string, b: string): boolean {
   const sa = vaultPathStem(a);
   const sb = vaultPathStem(b);
   const aExact = sa === a;
   const bExact = sb === b;
   if (aExact && bExact) return a === b;
-  if (aExact) return vaultPathCovers(b, a);
-  if (bExact) return vaultPathCovers(a, b);
+  if (aExact && vaultTemplateParts(b).length === 1) return vaultPathCovers(b, a);
+  if (bExact && vaultTemplateParts(a).length === 1) return vaultPathCovers(a, b);
   return sa.startsWith(sb) || sb.startsWith(sa);
 }
 
