@@ -332,4 +332,41 @@ path "shared/config" {
     source:
       "https://developer.hashicorp.com/vault/api-docs/system/policies#create-update-acl-policy",
   },
+  // JSON keeps a repeated key: Vault's HCL v1 JSON parser reads every one, and its ACL merges the
+  // blocks of one path (Vault 1.21.1, run: each of the first three documents minted a child token).
+  {
+    name: "JSON: a path given twice (both blocks read)",
+    doc: '{"path":{"auth/token/create":{"capabilities":["update"]},"auth/token/create":{"capabilities":["read"]}}}',
+    vault: "accept",
+    paths: [
+      { path: "auth/token/create", capabilities: ["update"] },
+      { path: "auth/token/create", capabilities: ["read"] },
+    ],
+    source: `${POLICY_GO} parsePaths (HCL v1 JSON), vault/acl.go NewACL`,
+  },
+  {
+    name: "JSON: capabilities given twice in one block (both lists read)",
+    doc: '{"path":{"auth/token/create":{"capabilities":["update"],"capabilities":["read"]}}}',
+    vault: "accept",
+    paths: [{ path: "auth/token/create", capabilities: ["update", "read"] }],
+    source: `${POLICY_GO} parsePaths (HCL v1 JSON)`,
+  },
+  {
+    name: 'JSON: "path" given twice at the top (both objects read)',
+    doc: '{"path":{"auth/token/create":{"capabilities":["update"]}},"path":{"kv/app":{"capabilities":["read"]}}}',
+    vault: "accept",
+    paths: [
+      { path: "auth/token/create", capabilities: ["update"] },
+      { path: "kv/app", capabilities: ["read"] },
+    ],
+    source: `${POLICY_GO} parsePaths (HCL v1 JSON)`,
+  },
+  {
+    name: "JSON: policy given twice in one block (tokenguard cannot tell which Vault keeps)",
+    doc: '{"path":{"kv/app":{"policy":"read","policy":"write"}}}',
+    vault: "accept",
+    ours: "refuse",
+    error: /path "kv\/app": "policy" is given twice; give it once/,
+    source: `${POLICY_GO} parsePaths (HCL v1 JSON)`,
+  },
 ];
