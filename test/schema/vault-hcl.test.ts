@@ -66,6 +66,14 @@ path "secret/legacy" { policy = "write" }
     );
   });
 
+  it("judges an escalation spelt with HCL escapes (\\x65, \\U, octal decode as in HCL v1)", () => {
+    for (const spelt of ["cr\\x65ate", "cr\\U00000065ate", "cr\\145ate"]) {
+      const doc = `path "auth/token/${spelt}" {\n  capabilities = ["update"]\n}`;
+      const findings = judgeVaultPolicyDocument(doc, resolvePolicy({}, "p.yaml"), "legacy");
+      assert.match(findings.map((f) => f.message).join("\n"), /vault token-create\)/, spelt);
+    }
+  });
+
   it("refuses JSON that JSON.parse refuses, naming where", () => {
     for (const doc of [
       '{"path":{"a":{"capabilities":["read",]}}}',

@@ -369,4 +369,32 @@ path "shared/config" {
     error: /path "kv\/app": "policy" is given twice; give it once/,
     source: `${POLICY_GO} parsePaths (HCL v1 JSON)`,
   },
+  // HCL v1 decodes a quoted string's escapes (its scanner, then Go's strconv.Unquote) before
+  // Vault reads the path (Vault 1.21.1, run: the \\x65 document minted a child token).
+  {
+    name: "HCL: hex, long-unicode and octal escapes in a path",
+    doc: 'path "auth/token/cr\\x65ate" { capabilities = ["update"] }\npath "auth/token/cr\\U00000065ate-orphan" { capabilities = ["update"] }\npath "kv/\\141pp\\u002fx\\t" { capabilities = ["read"] }',
+    vault: "accept",
+    paths: [
+      { path: "auth/token/create", capabilities: ["update"] },
+      { path: "auth/token/create-orphan", capabilities: ["update"] },
+      { path: "kv/app/x\t", capabilities: ["read"] },
+    ],
+    source: "HCL v1 scanner (scanEscape) and Go strconv.Unquote",
+  },
+  {
+    name: "HCL: an unknown escape in a path",
+    doc: 'path "kv/\\q" { capabilities = ["read"] }',
+    vault: "refuse",
+    error: /unknown escape "\\q" in a string; write \\\\ for a backslash/,
+    source: "HCL v1 scanner (scanEscape: illegal char escape)",
+  },
+  {
+    name: "HCL: a byte escape that is not a character on its own",
+    doc: 'path "kv/caf\\xe9" { capabilities = ["read"] }',
+    vault: "accept",
+    ours: "refuse",
+    error: /escape "\\xe9" is not a character Vault reads as text/,
+    source: "Go strconv.Unquote (\\x is one byte)",
+  },
 ];
