@@ -253,22 +253,19 @@ export function vaultPathsOverlap(a: string, b: string): boolean {
  * segments win; the longer path wins; the lexicographically larger wins. Negative when `a` loses.
  */
 export function compareVaultPathPriority(a: string, b: string): number {
-  // As Vault reads a path: its first "+", or its trailing "*" (a "*" elsewhere is literal); the
-  // "+" segments of the path without that "*" (so "a/+*" has one).
-  const stem = (p: string) => (p.endsWith("*") ? p.slice(0, -1) : p);
-  const firstWildcard = (p: string) => {
-    const plus = p.indexOf("+");
-    return Math.min(plus < 0 ? Infinity : plus, p.endsWith("*") ? p.length - 1 : Infinity);
-  };
-  const plusSegments = (p: string) =>
-    stem(p)
-      .split("/")
-      .filter((s) => s === "+").length;
+  // As vault/acl.go reads a path: one with segment wildcards (policy.go: "+", "…/+…" or "+/…";
+  // "+*", which Vault refuses, counts too) starts wildcarding at its first "+" and counts every
+  // "+"; any other path at its trailing "*" (a "*" elsewhere, or a "+" inside a segment, is
+  // literal there), with no "+" counted.
+  const segments = (p: string) => /^\+(\/|\*?$)/.test(p) || p.includes("/+");
+  const firstWildcard = (p: string) =>
+    segments(p) ? p.indexOf("+") : p.endsWith("*") ? p.length - 1 : Infinity;
+  const plusCount = (p: string) => (segments(p) ? p.split("+").length - 1 : 0);
   const byWildcard = firstWildcard(a) - firstWildcard(b);
   if (byWildcard !== 0 && !Number.isNaN(byWildcard)) return byWildcard;
   const glob = Number(b.endsWith("*")) - Number(a.endsWith("*"));
   if (glob !== 0) return glob;
-  const plus = plusSegments(b) - plusSegments(a);
+  const plus = plusCount(b) - plusCount(a);
   if (plus !== 0) return plus;
   if (a.length !== b.length) return a.length - b.length;
   return a < b ? -1 : a > b ? 1 : 0;
