@@ -20,7 +20,11 @@ export type HclItem =
   | { kind: "attribute"; key: string; value: unknown; line: number }
   | { kind: "block"; key: string; labels: string[]; value: Record<string, unknown>; line: number };
 
-type Token = { type: "string" | "ident" | "number" | "punct" | "eof"; text: string; line: number };
+type Token = {
+  type: "string" | "heredoc" | "ident" | "number" | "punct" | "eof";
+  text: string;
+  line: number;
+};
 
 /** The items of a document, in order. */
 export function parseHcl(src: string): HclItem[] {
@@ -102,7 +106,8 @@ class HclParser {
 
   private value(): unknown {
     const t = this.next();
-    if (t.type === "string") return t.text;
+    // A heredoc is a value only: HCL v1 refuses one as a key or a block label.
+    if (t.type === "string" || t.type === "heredoc") return t.text;
     if (t.type === "number") return Number(t.text);
     if (t.type === "ident" && (t.text === "true" || t.text === "false")) return t.text === "true";
     if (t.type === "punct" && t.text === "{") return this.object();
@@ -165,7 +170,7 @@ class Lexer {
     }
     if (ch === '"') return { type: "string", text: this.quoted(), line };
     if (ch === "<" && src[this.pos + 1] === "<")
-      return { type: "string", text: this.heredoc(), line };
+      return { type: "heredoc", text: this.heredoc(), line };
     const word = /^[A-Za-z_][\w.-]*|^-?\d+(?:\.\d+)?/.exec(src.slice(this.pos, this.pos + 256));
     if (!word) throw new HclError(line, `unexpected character ${JSON.stringify(ch)}`);
     this.pos += word[0].length;

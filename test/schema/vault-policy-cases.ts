@@ -397,4 +397,11 @@ path "shared/config" {
     error: /escape "\\xe9" is not a character Vault reads as text/,
     source: "Go strconv.Unquote (\\x is one byte)",
   },
+  {
+    name: "HCL: a heredoc as a block label",
+    doc: 'path <<EOF\nauth/token/create\nEOF\n{ capabilities = ["update"] }',
+    vault: "refuse",
+    error: /expected "\{": after "path" write "=" and a value, or a block/,
+    source: "HCL v1 parser (objectKey: a HEREDOC is not a key)",
+  },
 ];
