@@ -184,9 +184,16 @@ export function globCovers(
 
 // ------------------------------------------------------------------ vault paths
 
-/** Whether the Vault path glob `pattern` reaches every path `requested` (itself maybe a glob) does. */
+/**
+ * Whether the Vault path glob `pattern` reaches every path `requested` (itself maybe a glob) does.
+ * An identity template may be filled in with anything: a pattern with one covers only itself, and
+ * a requested path with one is read as everything under its part before the first template.
+ */
 export function vaultPathCovers(pattern: string, requested: string): boolean {
-  return pattern === requested || globCovers([pattern], requested, "vault");
+  if (pattern === requested) return true;
+  if (vaultTemplateParts(pattern).length > 1) return false;
+  const parts = vaultTemplateParts(requested);
+  return globCovers([pattern], parts.length > 1 ? `${parts[0]}*` : requested, "vault");
 }
 
 /** A Vault policy path as a RegExp over literal request paths (the same pieces as above). */
@@ -209,21 +216,37 @@ export function vaultPathRegExp(pattern: string): RegExp {
 /** Compiled policy paths: a usage scan matches every request against the same few patterns. */
 const compiled = new Map<string, RegExp>();
 
-/** The literal part of a vault path glob before its first wildcard. */
-export function vaultPathStem(path: string): string {
-  const cut = path.search(/[*+]/);
-  return cut < 0 ? path : path.slice(0, cut);
+/**
+ * An identity template (`{{identity.entity.id}}`), as Vault's templating finds one: `{{`, then up
+ * to the next `}}`. Vault fills it in before it reads the path, and the value may hold `/`, `*` or
+ * `+`, so a template can stand for any run of characters.
+ */
+const VAULT_TEMPLATE = /\{\{[\s\S]*?\}\}/;
+
+/** A vault path's literal parts around its identity templates (one part when it has none). */
+export function vaultTemplateParts(path: string): string[] {
+  return path.split(VAULT_TEMPLATE);
 }
 
-/** Whether two vault path globs can reach a common path (a cheap, conservative prefix test). */
+/** The literal part of a vault path glob before its first wildcard or identity template. */
+export function vaultPathStem(path: string): string {
+  const literal = vaultTemplateParts(path)[0];
+  const cut = literal.search(/[*+]/);
+  return cut < 0 ? literal : literal.slice(0, cut);
+}
+
+/**
+ * Whether two vault path globs can reach a common path (a cheap, conservative prefix test). A
+ * path with a template is never exact: only its stem is compared, as the template may be anything.
+ */
 export function vaultPathsOverlap(a: string, b: string): boolean {
   const sa = vaultPathStem(a);
   const sb = vaultPathStem(b);
   const aExact = sa === a;
   const bExact = sb === b;
   if (aExact && bExact) return a === b;
-  if (aExact) return vaultPathCovers(b, a);
-  if (bExact) return vaultPathCovers(a, b);
+  if (aExact && vaultTemplateParts(b).length === 1) return vaultPathCovers(b, a);
+  if (bExact && vaultTemplateParts(a).length === 1) return vaultPathCovers(a, b);
   return sa.startsWith(sb) || sb.startsWith(sa);
 }
 
@@ -233,22 +256,19 @@ export function vaultPathsOverlap(a: string, b: string): boolean {
  * segments win; the longer path wins; the lexicographically larger wins. Negative when `a` loses.
  */
 export function compareVaultPathPriority(a: string, b: string): number {
-  // As Vault reads a path: its first "+", or its trailing "*" (a "*" elsewhere is literal); the
-  // "+" segments of the path without that "*" (so "a/+*" has one).
-  const stem = (p: string) => (p.endsWith("*") ? p.slice(0, -1) : p);
-  const firstWildcard = (p: string) => {
-    const plus = p.indexOf("+");
-    return Math.min(plus < 0 ? Infinity : plus, p.endsWith("*") ? p.length - 1 : Infinity);
-  };
-  const plusSegments = (p: string) =>
-    stem(p)
-      .split("/")
-      .filter((s) => s === "+").length;
+  // As vault/acl.go reads a path: one with segment wildcards (policy.go: "+", "…/+…" or "+/…";
+  // "+*", which Vault refuses, counts too) starts wildcarding at its first "+" and counts every
+  // "+"; any other path at its trailing "*" (a "*" elsewhere, or a "+" inside a segment, is
+  // literal there), with no "+" counted.
+  const segments = (p: string) => /^\+(\/|\*?$)/.test(p) || p.includes("/+");
+  const firstWildcard = (p: string) =>
+    segments(p) ? p.indexOf("+") : p.endsWith("*") ? p.length - 1 : Infinity;
+  const plusCount = (p: string) => (segments(p) ? p.split("+").length - 1 : 0);
   const byWildcard = firstWildcard(a) - firstWildcard(b);
   if (byWildcard !== 0 && !Number.isNaN(byWildcard)) return byWildcard;
   const glob = Number(b.endsWith("*")) - Number(a.endsWith("*"));
   if (glob !== 0) return glob;
-  const plus = plusSegments(b) - plusSegments(a);
+  const plus = plusCount(b) - plusCount(a);
   if (plus !== 0) return plus;
   if (a.length !== b.length) return a.length - b.length;
   return a < b ? -1 : a > b ? 1 : 0;

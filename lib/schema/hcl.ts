@@ -20,7 +20,11 @@ export type HclItem =
   | { kind: "attribute"; key: string; value: unknown; line: number }
   | { kind: "block"; key: string; labels: string[]; value: Record<string, unknown>; line: number };
 
-type Token = { type: "string" | "ident" | "number" | "punct" | "eof"; text: string; line: number };
+type Token = {
+  type: "string" | "heredoc" | "ident" | "number" | "punct" | "eof";
+  text: string;
+  line: number;
+};
 
 /** The items of a document, in order. */
 export function parseHcl(src: string): HclItem[] {
@@ -102,7 +106,8 @@ class HclParser {
 
   private value(): unknown {
     const t = this.next();
-    if (t.type === "string") return t.text;
+    // A heredoc is a value only: HCL v1 refuses one as a key or a block label.
+    if (t.type === "string" || t.type === "heredoc") return t.text;
     if (t.type === "number") return Number(t.text);
     if (t.type === "ident" && (t.text === "true" || t.text === "false")) return t.text === "true";
     if (t.type === "punct" && t.text === "{") return this.object();
@@ -165,7 +170,7 @@ class Lexer {
     }
     if (ch === '"') return { type: "string", text: this.quoted(), line };
     if (ch === "<" && src[this.pos + 1] === "<")
-      return { type: "string", text: this.heredoc(), line };
+      return { type: "heredoc", text: this.heredoc(), line };
     const word = /^[A-Za-z_][\w.-]*|^-?\d+(?:\.\d+)?/.exec(src.slice(this.pos, this.pos + 256));
     if (!word) throw new HclError(line, `unexpected character ${JSON.stringify(ch)}`);
     this.pos += word[0].length;
@@ -202,11 +207,9 @@ class Lexer {
       }
       if (ch === "\n") break;
       if (ch === "\\") {
-        const esc = src[++i];
-        if (esc === "u") {
-          out += String.fromCharCode(parseInt(src.slice(i + 1, i + 5), 16));
-          i += 4;
-        } else out += ({ n: "\n", t: "\t", r: "\r" } as Record<string, string>)[esc] ?? esc;
+        const [text, length] = unescape(src.slice(i + 1, i + 11), this.line);
+        out += text;
+        i += length;
       } else out += ch;
     }
     throw new HclError(this.line, "a string is not closed on its line");
@@ -225,6 +228,45 @@ class Lexer {
     this.pos = start + found.index + found[0].length;
     return body;
   }
+}
+
+const SIMPLE: Record<string, string> = {
+  a: "\x07",
+  b: "\b",
+  f: "\f",
+  n: "\n",
+  r: "\r",
+  t: "\t",
+  v: "\v",
+  "\\": "\\",
+  '"': '"',
+};
+const ESCAPE = /^(?:[abfnrtv\\"]|x[0-9a-fA-F]{2}|[0-7]{3}|u[0-9a-fA-F]{4}|U[0-9a-fA-F]{8})/;
+
+/**
+ * The escape after a backslash, as HCL v1 reads it (its scanner, then Go's strconv.Unquote): its
+ * text and length. So `"auth/token/cr\x65ate"` is auth/token/create, as Vault reads it. Anything
+ * else, and a byte escape that is not a character on its own, is refused.
+ */
+function unescape(rest: string, line: number): [string, number] {
+  const e = ESCAPE.exec(rest)?.[0];
+  if (e === undefined) {
+    throw new HclError(
+      line,
+      `unknown escape "\\${rest.slice(0, 1)}" in a string; write \\\\ for a backslash, or \\n, \\t, \\", \\xHH, \\uHHHH`,
+    );
+  }
+  if (e.length === 1) return [SIMPLE[e], 1];
+  const byte = e[0] === "x" || /^[0-7]/.test(e);
+  const code = byte && e[0] !== "x" ? parseInt(e, 8) : parseInt(e.slice(1), 16);
+  const valid = byte ? code <= 0x7f : code <= 0x10ffff && (code < 0xd800 || code > 0xdfff);
+  if (!valid) {
+    throw new HclError(
+      line,
+      `escape "\\${e}" is not a character Vault reads as text; write the character itself`,
+    );
+  }
+  return [String.fromCodePoint(code), e.length];
 }
 
 function countLines(text: string): number {

@@ -1,5 +1,6 @@
 /** Vault policy documents: rendered from parsed scopes, and read back (HCL or JSON) for judging. */
-import { HclError, isRecord, parseHcl, type HclItem } from "./hcl";
+import { HclError, parseHcl, type HclItem } from "./hcl";
+import { JsonObject, JsonSyntaxError, parseJsonEntries, type JsonValue } from "./json-entries";
 import { VAULT_CAPABILITIES, type VaultScope } from "./scopes";
 import { pathRuleCapabilities, RuleError } from "./vault-path-rules";
 
@@ -53,11 +54,12 @@ export function parseVaultPolicy(text: string): VaultPolicyPath[] {
   if (typeof text !== "string") throw new VaultPolicyParseError(1, "the policy must be a string");
   if (text === "") throw new VaultPolicyParseError(1, "the policy is empty");
   if (text.trimStart().startsWith("{")) {
-    let doc: unknown;
+    let doc: JsonValue;
     try {
-      doc = JSON.parse(text);
+      doc = parseJsonEntries(text);
     } catch (e) {
-      throw new VaultPolicyParseError(1, `JSON does not parse: ${(e as Error).message}`);
+      if (!(e instanceof JsonSyntaxError)) throw e;
+      throw new VaultPolicyParseError(1, `JSON does not parse: ${e.message}`);
     }
     return pathsFromJson(doc);
   }
@@ -91,11 +93,15 @@ function checkName(value: unknown, line: number): void {
   }
 }
 
-function pathsFromJson(doc: unknown): VaultPolicyPath[] {
-  if (!isRecord(doc))
+/**
+ * The JSON form, every repeated key kept: Vault's HCL v1 JSON parser reads each "path" object and
+ * each block of a path given twice (which its ACL merges, as it merges two HCL blocks of a path).
+ */
+function pathsFromJson(doc: JsonValue): VaultPolicyPath[] {
+  if (!(doc instanceof JsonObject))
     throw new VaultPolicyParseError(1, 'a JSON policy must be an object { "path": {...} }');
   const out: VaultPolicyPath[] = [];
-  for (const [key, value] of Object.entries(doc)) {
+  for (const [key, value] of doc.entries) {
     if (key === "name") {
       checkName(value, 1);
       continue;
@@ -107,13 +113,44 @@ function pathsFromJson(doc: unknown): VaultPolicyPath[] {
       );
     // HCL's JSON form: an object of paths, or a list of such objects.
     for (const paths of Array.isArray(value) ? value : [value]) {
-      if (!isRecord(paths))
+      if (!(paths instanceof JsonObject))
         throw new VaultPolicyParseError(1, '"path" must map each path to its rules');
-      for (const [path, rules] of Object.entries(paths)) out.push(pathOf(path, rules, 1));
+      for (const [path, rules] of paths.entries) out.push(pathOf(path, jsonRules(path, rules), 1));
     }
   }
   return out;
 }
+
+/**
+ * A path block's rules as plain values. Vault reads a "capabilities" list given twice as one list
+ * of both; any other key given twice is refused, as what Vault would make of it is not certain.
+ */
+function jsonRules(path: string, rules: JsonValue): unknown {
+  if (!(rules instanceof JsonObject)) return plainJson(path, rules);
+  const out: Record<string, unknown> = Object.create(null) as Record<string, unknown>;
+  for (const [key, value] of rules.entries) {
+    const given = out[key];
+    if (!Object.hasOwn(out, key)) out[key] = plainJson(path, value);
+    else if (key === "capabilities" && Array.isArray(given) && Array.isArray(value))
+      out[key] = [...given, ...(plainJson(path, value) as unknown[])];
+    else throw twice(path, key);
+  }
+  return out;
+}
+
+function plainJson(path: string, value: JsonValue): unknown {
+  if (Array.isArray(value)) return value.map((v) => plainJson(path, v));
+  if (!(value instanceof JsonObject)) return value;
+  const out: Record<string, unknown> = Object.create(null) as Record<string, unknown>;
+  for (const [key, v] of value.entries) {
+    if (Object.hasOwn(out, key)) throw twice(path, key);
+    out[key] = plainJson(path, v);
+  }
+  return out;
+}
+
+const twice = (path: string, key: string) =>
+  new VaultPolicyParseError(1, `path "${path}": "${key}" is given twice; give it once`);
 
 function pathsFromHcl(items: readonly HclItem[]): VaultPolicyPath[] {
   const out: VaultPolicyPath[] = [];

@@ -449,6 +449,9 @@ export const VAULT_CASES: readonly VaultCase[] = [
   vault("auth-maps", "auth/github/map/teams/ops:update", "auth/github"),
   vault("auth-config", "auth/ldap/config:update", "auth/ldap"),
   vault("auth-config", "auth/jwt/config:update", "auth/jwt"),
+  // The tune alias under sys/mounts needs no sudo, unlike sys/auth/token/tune (Vault 1.21.1, run).
+  vault("auth-tune", "sys/mounts/auth/token/tune:update", "system/mounts"),
+  vault("auth-tune", "sys/mounts/auth/ci/approle/tune:patch", "system/mounts"),
   vault("acl-policies", "sys/policy/ci-deploy:update", "system/policy"),
   vault("acl-policies", "sys/policies/acl/ci-deploy:create,update", "system/policies"),
 ];

@@ -292,8 +292,10 @@ function outranks(a: string, b: string): boolean {
   const key = (p: string) => {
     const prefix = p.endsWith("*");
     const stem = prefix ? p.slice(0, -1) : p;
-    const plus = stem.indexOf("+"); // Vault: the first "+" anywhere
-    const first = Math.min(plus < 0 ? Infinity : plus, prefix ? stem.length : Infinity);
+    // vault/acl.go: a path with segment wildcards starts at its first "+" (literal or not), any
+    // other path at its trailing "*" ("+*" is read as a segment, as the code under test reads it).
+    const segmentPath = /^\+(\/|\*?$)/.test(p) || p.includes("/+");
+    const first = segmentPath ? p.indexOf("+") : prefix ? stem.length : Infinity;
     return [first, prefix ? 0 : 1, -stem.split("/").filter((s) => s === "+").length, stem.length];
   };
   const [ka, kb] = [key(a), key(b)];

@@ -228,6 +228,22 @@ describe("rules/token-rules", () => {
         "token-least-privilege scopes[0]",
       ]);
     });
+    it("keeps the auth-mount tune alias refused when sys/* is lifted (Vault's sys/mounts/auth/<m>/tune needs no sudo)", () => {
+      // Vault 1.21.1: sys/auth/token/tune is sudo-only, sys/mounts/auth/token/tune is not, and
+      // raising max_lease_ttl there outlives any ttl the token's policy sets.
+      const policy = resolvePolicy({ backends: { vault: { forbiddenPaths: [] } } }, "p.yaml");
+      for (const scope of [
+        "sys/mounts/auth/token/tune:update",
+        "sys/mounts/auth/ci/approle/tune:patch",
+        "sys/mounts/*:create,read,update",
+        "sys/mounts/auth/+/tune:create",
+      ]) {
+        const [f] = judge(good({ scopes: [scope] }), policy);
+        assert.match(f?.message ?? "", /privilege escalation: vault auth-tune/, scope);
+      }
+      assert.deepEqual(rulesOf(good({ scopes: ["sys/mounts/auth/token/tune:read"] }), policy), []);
+      assert.deepEqual(rulesOf(good({ scopes: ["sys/mounts/secret/tune:update"] }), policy), []);
+    });
     it("keeps each token inside its allowlist", () => {
       const policy = parsePolicyText(
         `tokens:\n  ci:\n    allowedScopes: ["secret/data/ci/*:read,list", "orders:*"]\n`,

@@ -28,6 +28,15 @@ describe("rules: Vault's priority among matching policy paths", () => {
     assert.equal(compareVaultPathPriority("kv/x", "kv/x"), 0);
   });
 
+  it("a + inside a segment is literal: it moves no wildcard (vault/acl.go CheckAllowedFromNonExactPaths)", () => {
+    // A prefix path wildcards at its trailing "*" only (Vault 1.21.1, run: read, not update).
+    assert.ok(wins("kv/a+b/*", "kv/a+b/+"));
+    assert.equal(winningVaultPath(["kv/a+b/*", "kv/a+b/+"], "kv/a+b/x"), "kv/a+b/*");
+    assert.equal(winningVaultPath(["kv/x+y*", "kv/x+y/+"], "kv/x+y/z"), "kv/x+y*");
+    // A path with segment wildcards starts at its first "+", literal or not, as acl.go reads it.
+    assert.ok(wins("kv/team/+/cfg", "kv/t+am/+/cfg"));
+  });
+
   it("an exact path beats any glob that matches the same request", () => {
     assert.ok(wins("kv/data/team/app", "kv/data/team/*"));
     assert.equal(

@@ -4,6 +4,8 @@ import {
   renderVaultPolicy,
   VaultPolicyParseError,
 } from "../../lib/schema/vault-hcl";
+import { judgeVaultPolicyDocument } from "../../lib/rules/raw-vault";
+import { resolvePolicy } from "../../lib/schema/policy-file";
 import { POLICY_CASES } from "./vault-policy-cases";
 
 describe("schema/vault-hcl parseVaultPolicy", () => {
@@ -52,6 +54,40 @@ path "secret/legacy" { policy = "write" }
       parseVaultPolicy(text).map(({ path, capabilities }) => ({ path, capabilities })),
       scopes,
     );
+  });
+
+  it("judges an escalation hidden behind a repeated JSON key (JSON.parse would keep the last)", () => {
+    const doc =
+      '{"path":{"auth/token/create":{"capabilities":["update"]},"auth/token/create":{"capabilities":["read"]}}}';
+    const findings = judgeVaultPolicyDocument(doc, resolvePolicy({}, "p.yaml"), "legacy");
+    assert.match(
+      findings.map((f) => f.message).join("\n"),
+      /privilege escalation: vault token-create/,
+    );
+  });
+
+  it("judges an escalation spelt with HCL escapes (\\x65, \\U, octal decode as in HCL v1)", () => {
+    for (const spelt of ["cr\\x65ate", "cr\\U00000065ate", "cr\\145ate"]) {
+      const doc = `path "auth/token/${spelt}" {\n  capabilities = ["update"]\n}`;
+      const findings = judgeVaultPolicyDocument(doc, resolvePolicy({}, "p.yaml"), "legacy");
+      assert.match(findings.map((f) => f.message).join("\n"), /vault token-create\)/, spelt);
+    }
+  });
+
+  it("refuses JSON that JSON.parse refuses, naming where", () => {
+    for (const doc of [
+      '{"path":{"a":{"capabilities":["read",]}}}',
+      '{"path":{}} x',
+      "{'path':{}}",
+      '{"path":{"a":01}}',
+    ]) {
+      assert.throws(
+        () => parseVaultPolicy(doc),
+        /line 1: JSON does not parse: .* at position \d+/,
+        doc,
+      );
+    }
+    assert.throws(() => parseVaultPolicy(`{"path":${"[".repeat(5000)}`), /nested too deep/);
   });
 
   for (const c of POLICY_CASES) {

@@ -332,4 +332,76 @@ path "shared/config" {
     source:
       "https://developer.hashicorp.com/vault/api-docs/system/policies#create-update-acl-policy",
   },
+  // JSON keeps a repeated key: Vault's HCL v1 JSON parser reads every one, and its ACL merges the
+  // blocks of one path (Vault 1.21.1, run: each of the first three documents minted a child token).
+  {
+    name: "JSON: a path given twice (both blocks read)",
+    doc: '{"path":{"auth/token/create":{"capabilities":["update"]},"auth/token/create":{"capabilities":["read"]}}}',
+    vault: "accept",
+    paths: [
+      { path: "auth/token/create", capabilities: ["update"] },
+      { path: "auth/token/create", capabilities: ["read"] },
+    ],
+    source: `${POLICY_GO} parsePaths (HCL v1 JSON), vault/acl.go NewACL`,
+  },
+  {
+    name: "JSON: capabilities given twice in one block (both lists read)",
+    doc: '{"path":{"auth/token/create":{"capabilities":["update"],"capabilities":["read"]}}}',
+    vault: "accept",
+    paths: [{ path: "auth/token/create", capabilities: ["update", "read"] }],
+    source: `${POLICY_GO} parsePaths (HCL v1 JSON)`,
+  },
+  {
+    name: 'JSON: "path" given twice at the top (both objects read)',
+    doc: '{"path":{"auth/token/create":{"capabilities":["update"]}},"path":{"kv/app":{"capabilities":["read"]}}}',
+    vault: "accept",
+    paths: [
+      { path: "auth/token/create", capabilities: ["update"] },
+      { path: "kv/app", capabilities: ["read"] },
+    ],
+    source: `${POLICY_GO} parsePaths (HCL v1 JSON)`,
+  },
+  {
+    name: "JSON: policy given twice in one block (tokenguard cannot tell which Vault keeps)",
+    doc: '{"path":{"kv/app":{"policy":"read","policy":"write"}}}',
+    vault: "accept",
+    ours: "refuse",
+    error: /path "kv\/app": "policy" is given twice; give it once/,
+    source: `${POLICY_GO} parsePaths (HCL v1 JSON)`,
+  },
+  // HCL v1 decodes a quoted string's escapes (its scanner, then Go's strconv.Unquote) before
+  // Vault reads the path (Vault 1.21.1, run: the \\x65 document minted a child token).
+  {
+    name: "HCL: hex, long-unicode and octal escapes in a path",
+    doc: 'path "auth/token/cr\\x65ate" { capabilities = ["update"] }\npath "auth/token/cr\\U00000065ate-orphan" { capabilities = ["update"] }\npath "kv/\\141pp\\u002fx\\t" { capabilities = ["read"] }',
+    vault: "accept",
+    paths: [
+      { path: "auth/token/create", capabilities: ["update"] },
+      { path: "auth/token/create-orphan", capabilities: ["update"] },
+      { path: "kv/app/x\t", capabilities: ["read"] },
+    ],
+    source: "HCL v1 scanner (scanEscape) and Go strconv.Unquote",
+  },
+  {
+    name: "HCL: an unknown escape in a path",
+    doc: 'path "kv/\\q" { capabilities = ["read"] }',
+    vault: "refuse",
+    error: /unknown escape "\\q" in a string; write \\\\ for a backslash/,
+    source: "HCL v1 scanner (scanEscape: illegal char escape)",
+  },
+  {
+    name: "HCL: a byte escape that is not a character on its own",
+    doc: 'path "kv/caf\\xe9" { capabilities = ["read"] }',
+    vault: "accept",
+    ours: "refuse",
+    error: /escape "\\xe9" is not a character Vault reads as text/,
+    source: "Go strconv.Unquote (\\x is one byte)",
+  },
+  {
+    name: "HCL: a heredoc as a block label",
+    doc: 'path <<EOF\nauth/token/create\nEOF\n{ capabilities = ["update"] }',
+    vault: "refuse",
+    error: /expected "\{": after "path" write "=" and a value, or a block/,
+    source: "HCL v1 parser (objectKey: a HEREDOC is not a key)",
+  },
 ];

@@ -128,6 +128,14 @@ export const VAULT_ESCALATIONS: readonly VaultEscalationEndpoint[] = [
     source: `${API}/auth/ldap`,
   },
   {
+    id: "auth-tune",
+    // sys/auth/<m>/tune needs sudo (never granted); this alias of it does not.
+    paths: ["sys/mounts/auth/*/tune"],
+    capabilities: WRITE,
+    what: "tune an auth method: raise the lifetime of the tokens it issues past every expiry set here, or change their type",
+    source: `${API}/system/mounts`,
+  },
+  {
     id: "acl-policies",
     paths: ["sys/policy", "sys/policy/*", "sys/policies/acl", "sys/policies/acl/*"],
     capabilities: [...WRITE, "delete"],

@@ -5,24 +5,29 @@
  * Pattern language (a superset of Vault's, so a grant is never under-read):
  * - `*` matches any run of characters, `/` included (Vault allows it only at the end; anywhere
  *   else it is read as a wildcard too, which can only over-read a grant);
- * - a whole segment `+` matches any one segment (Vault's segment wildcard), and so does a
- *   templated segment `{{identity.entity.id}}`, whose value is unknown until a token uses it;
+ * - a whole segment `+` matches any one segment (Vault's segment wildcard);
+ * - an identity template `{{…}}`, anywhere, matches any run, `/` included: Vault fills it in
+ *   before it reads the path (vault/policy.go parsePaths), and the value (an entity's name or
+ *   metadata) may hold `/`, `*` or `+`, so `{{identity.entity.metadata.p}}` alone reaches every
+ *   path, and a `+` next to a template may become a whole segment once it is filled in;
  * - every other character matches itself.
  */
+
+import { vaultTemplateParts } from "../globs";
 
 type Token = { kind: "char"; char: string } | { kind: "any" } | { kind: "segment" };
 
 function tokenize(pattern: string): Token[] {
   const tokens: Token[] = [];
-  const segments = pattern.split("/");
-  segments.forEach((segment, i) => {
-    if (i > 0) tokens.push({ kind: "char", char: "/" });
-    if (segment === "+" || /^\{\{[^{}]*\}\}$/.test(segment)) {
-      tokens.push({ kind: "segment" });
-      return;
-    }
-    for (const char of segment)
-      tokens.push(char === "*" ? { kind: "any" } : { kind: "char", char });
+  vaultTemplateParts(pattern).forEach((part, p) => {
+    if (p > 0) tokens.push({ kind: "any" });
+    part.split("/").forEach((segment, i) => {
+      if (i > 0) tokens.push({ kind: "char", char: "/" });
+      if (segment === "+") tokens.push({ kind: "segment" });
+      else
+        for (const char of segment)
+          tokens.push(char === "*" ? { kind: "any" } : { kind: "char", char });
+    });
   });
   return tokens;
 }

@@ -6,7 +6,7 @@
 import type { BackendPolicy } from "../../schema/policy-file";
 import type { VaultScope } from "../../schema/scopes";
 import type { Problem } from "../allowance";
-import { vaultPathsOverlap } from "../globs";
+import { vaultPathsOverlap, vaultTemplateParts } from "../globs";
 import {
   vaultEscalationsOf,
   vaultPathShapeProblems,
@@ -22,15 +22,18 @@ const ALWAYS_FORBIDDEN_CAPS: Record<string, string> = {
 
 const q = JSON.stringify;
 
-/** A grant on every mount: `*`, `+/…`, `*…`. */
-const grantsEverything = (path: string) => /^[*+](\/|$)/.test(path) || path.startsWith("*");
+/** A grant on every mount: `*`, `+/…`, `*…`, and `{{…}}…` (a template may be filled in with anything). */
+function grantsEverything(path: string): boolean {
+  const parts = vaultTemplateParts(path);
+  return /^[*+](\/|$)/.test(path) || path.startsWith("*") || (parts.length > 1 && parts[0] === "");
+}
 
 function mountProblems(path: string): Problem[] {
   const first = path.split("/")[0];
   if (grantsEverything(path)) {
     return [{ message: `path ${q(path)} grants everything; name the paths` }];
   }
-  if (/[*+]/.test(first)) {
+  if (/[*+]|\{\{/.test(first)) {
     return [
       {
         message: `path ${q(path)} has a wildcard in its mount ("${first}"), so it reaches every mount whose name fits; name the mount`,
