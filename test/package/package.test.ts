@@ -22,8 +22,15 @@ import {
 } from "./project";
 
 const PACK = "node_modules/tokenguard/policy-packs/tokenguard";
+/**
+ * Two days before the run: generation 0 is current and has no predecessor, so each token is issued
+ * once. Without an anchor the schedule is jittered per token, and about one run in thirty would
+ * fall inside a predecessor's one-day overlap and issue two generations.
+ */
+const ANCHOR = new Date(Date.now() - 2 * 86_400_000).toISOString();
+
 const common = `  ttl: "31d",
-  rotation: { every: "30d", overlap: "1d" },
+  rotation: { every: "30d", overlap: "1d", anchor: "${ANCHOR}" },
   owner: "team-orders",
   purpose: "packaging test",`;
 
