@@ -57,6 +57,8 @@ const PATHFINDING = "pathfinding.cloud (github.com/DataDog/pathfinding.cloud)";
 const CLOUDSPLAINING = "github.com/salesforce/cloudsplaining PRIVILEGE_ESCALATION_METHODS";
 const HTC = "hackingthe.cloud/aws/exploitation/iam_privilege_escalation/";
 const PMAPPER = "github.com/nccgroup/PMapper";
+const PROWLER = "github.com/prowler-cloud/prowler iam_policy_allows_privilege_escalation";
+const STRATUS = "stratus-red-team.cloud aws.persistence.rolesanywhere-create-trust-anchor";
 const arn = (service: string, resource: string) =>
   `arn:aws:${service}:eu-west-1:${ACCT}:${resource}`;
 
@@ -196,6 +198,31 @@ const HELD_OUT_CASES: readonly AwsCase[] = [
     "kms:CreateGrant",
     arn("kms", "key/0a1b2c3d-1111-2222-3333-444455556666"),
     `${CLOUDSPLAINING} (permissions management)`,
+  ),
+  takeover("BatchSubmitJob", "batch:SubmitJob", arn("batch", "job-definition/etl:3"), PROWLER),
+  passRole(
+    "PassRole to Image Builder instances",
+    ["imagebuilder:CreateInfrastructureConfiguration"],
+    PROWLER,
+  ),
+  passRole("PassRole to an EventBridge schedule", ["scheduler:CreateSchedule"], PROWLER),
+  selfGrant(
+    "permission set policy change",
+    "sso:PutInlinePolicyToPermissionSet",
+    `arn:aws:sso:::permissionSet/ssoins-0a1b2c3d4e5f6a7b/ps-0a1b2c3d4e5f6a7b`,
+    PROWLER,
+  ),
+  selfGrant(
+    "Roles Anywhere trust anchor",
+    "rolesanywhere:CreateTrustAnchor",
+    arn("rolesanywhere", "trust-anchor/0a1b2c3d-1111-2222-3333-444455556666"),
+    STRATUS,
+  ),
+  together(
+    "CodeDeploy revision of the holder's",
+    ["codedeploy:CreateDeployment", "codedeploy:RegisterApplicationRevision"],
+    arn("codedeploy", "application:web"),
+    PROWLER,
   ),
 ];
 

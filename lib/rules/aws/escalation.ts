@@ -29,6 +29,10 @@ export const CLOUDSPLAINING =
 export const HACKING_THE_CLOUD =
   "https://hackingthe.cloud/aws/exploitation/iam_privilege_escalation/";
 export const PMAPPER = "https://github.com/nccgroup/PMapper";
+export const PROWLER =
+  "https://github.com/prowler-cloud/prowler (iam_policy_allows_privilege_escalation)";
+export const STRATUS = "https://stratus-red-team.cloud/attack-techniques/AWS/";
+export const AWSPX = "https://github.com/WithSecureLabs/awspx";
 
 /** An action and the escalation method it enables. */
 export interface EscalationAction {
@@ -83,6 +87,12 @@ export const GRANT_ACTIONS: readonly EscalationAction[] = [
   entry("sqs:AddPermission", "resource policy grants its writer access", CLOUDSPLAINING),
   entry("sns:AddPermission", "resource policy grants its writer access", CLOUDSPLAINING),
   entry("ecr:SetRepositoryPolicy", "resource policy grants its writer access", CLOUDSPLAINING),
+  // IAM Identity Center permission sets are policies too.
+  entry("sso:AttachManagedPolicyToPermissionSet", "permission set policy change", PROWLER),
+  entry("sso:PutInlinePolicyToPermissionSet", "permission set policy change", PROWLER),
+  // A trust anchor of the holder's own CA: certificates it signs become role sessions.
+  entry("rolesanywhere:CreateTrustAnchor", "Roles Anywhere trust anchor", STRATUS),
+  entry("rolesanywhere:UpdateTrustAnchor", "Roles Anywhere trust anchor", STRATUS),
 ];
 
 /** Actions that mint a credential for the principal named by the resource. */
@@ -139,6 +149,21 @@ export const PASS_ROLE_COMPUTE: readonly EscalationAction[] = [
   entry("glue:CreateSession", "PassRole to a Glue interactive session", AWS_PASSROLE),
   entry("sagemaker:CreateHyperParameterTuningJob", "PassRole to a SageMaker job", AWS_PASSROLE),
   entry("batch:RegisterJobDefinition", "PassRole to a Batch job", AWS_PASSROLE),
+  entry("braket:CreateJob", "PassRole to a Braket job", PROWLER),
+  entry("cognito-identity:SetIdentityPoolRoles", "PassRole to a Cognito identity pool", PROWLER),
+  entry("emr-serverless:StartJobRun", "PassRole to an EMR Serverless job", PROWLER),
+  entry("gamelift:CreateFleet", "PassRole to a GameLift fleet", PROWLER),
+  entry(
+    "imagebuilder:CreateInfrastructureConfiguration",
+    "PassRole to Image Builder instances",
+    PROWLER,
+  ),
+  entry("kinesisanalytics:CreateApplication", "PassRole to a Kinesis Analytics app", PROWLER),
+  entry("omics:StartRun", "PassRole to a HealthOmics run", PROWLER),
+  entry("scheduler:CreateSchedule", "PassRole to an EventBridge schedule", PROWLER),
+  entry("bedrock-agentcore:CreateAgentRuntime", "PassRole to an AgentCore runtime", PROWLER),
+  entry("bedrock-agentcore:CreateBrowser", "PassRole to an AgentCore browser", PROWLER),
+  entry("iam:AddRoleToInstanceProfile", "swap the role of an instance profile", AWSPX),
 ];
 
 /** Actions that run code of the holder's choosing inside compute that already has a role. */
@@ -178,6 +203,12 @@ export const TAKEOVER_ACTIONS: readonly EscalationAction[] = [
     RHINO_2,
   ),
   entry("states:UpdateStateMachine", "re-point a state machine that has a role", AWS_PASSROLE),
+  entry("batch:SubmitJob", "BatchSubmitJob (command override)", PROWLER),
+  entry(
+    "bedrock-agentcore:InvokeAgentRuntimeCommand",
+    "run a command in an AgentCore runtime",
+    PROWLER,
+  ),
 ];
 
 /** Actions that escalate only together, no PassRole needed: all of `actions` in one grant. */
@@ -223,6 +254,19 @@ export const COMBINATIONS: readonly {
     ],
     method: "UpdateSageMakerNotebookLifecycleConfig",
     source: PATHFINDING,
+  },
+  {
+    actions: ["codedeploy:CreateDeployment", "codedeploy:RegisterApplicationRevision"],
+    method: "CodeDeploy revision of the holder's",
+    source: PROWLER,
+  },
+  {
+    actions: [
+      "bedrock-agentcore:StartBrowserSession",
+      "bedrock-agentcore:ConnectBrowserAutomationStream",
+    ],
+    method: "drive an AgentCore browser that has a role",
+    source: PROWLER,
   },
 ];
 

@@ -50,6 +50,8 @@ export const PASSED_TO: Readonly<Record<string, readonly string[]>> = {
   datapipeline: ["datapipeline", "elasticmapreduce", "ec2"],
   apprunner: ["apprunner", "build.apprunner", "tasks.apprunner"],
   ssm: ["ssm"],
+  imagebuilder: ["imagebuilder", "ec2"],
+  iam: ["ec2"],
 };
 
 /**
