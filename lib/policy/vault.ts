@@ -83,12 +83,15 @@ export const vaultNoRootPolicies: ResourceValidationPolicy = {
       return;
     }
     const lists =
-      args.type === VAULT_TYPES.token ? ["policies"] : ["allowedPolicies", "tokenPolicies"];
+      args.type === VAULT_TYPES.token
+        ? ["policies"]
+        : ["allowedPolicies", "tokenPolicies", "allowedPoliciesGlobs"];
     for (const field of lists) {
       reportAll(
         judgeVaultPolicyNames(
           knownNames(() => p[field]),
           field,
+          field === "allowedPoliciesGlobs",
         ),
         report,
       );

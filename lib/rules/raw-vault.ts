@@ -122,22 +122,44 @@ export function judgeVaultLifetime(
   return findings;
 }
 
-/** `vault-no-root-policies` on a list of policy names attached to a token or role (`field` names the list). */
+/**
+ * A policy name as Vault reads it: trimmed of white space as Go trims it (U+0085 included, which
+ * JavaScript's trim() keeps) and lower-cased. So "Root\u0085" is root.
+ */
+const vaultPolicyName = (name: string) =>
+  name.replace(/^[\s\u0085]+|[\s\u0085]+$/g, "").toLowerCase();
+
+/** Whether a role's allowed_policies_glob entry (`*` any run) lets a child token ask for root. */
+const globReachesRoot = (glob: string) =>
+  new RegExp(
+    `^${vaultPolicyName(glob)
+      .split("*")
+      .map((part) => part.replace(/[.+?^${}()|[\]\\]/g, "\\$&"))
+      .join(".*")}$`,
+  ).test("root");
+
+/**
+ * `vault-no-root-policies` on a list of policy names attached to a token or role (`field` names the
+ * list); with `globs`, on a role's `allowedPoliciesGlobs`, each refused when it matches "root".
+ */
 export function judgeVaultPolicyNames(
   names: readonly (string | undefined)[],
   field: string,
+  globs = false,
 ): RawFinding<"vault-no-root-policies">[] {
-  return names.flatMap((name, i) =>
-    name !== undefined && name.trim().toLowerCase() === "root"
-      ? [
-          {
-            rule: "vault-no-root-policies" as const,
-            field: `${field}[${i}]`,
-            message: `${field}[${i}] is "root", which grants everything and never expires; attach a least-privilege policy instead`,
-          },
-        ]
-      : [],
-  );
+  return names.flatMap((name, i) => {
+    if (name === undefined) return [];
+    const root = globs ? globReachesRoot(name) : vaultPolicyName(name) === "root";
+    if (!root) return [];
+    const what = globs ? `${JSON.stringify(name)} matches "root"` : `is "root"`;
+    return [
+      {
+        rule: "vault-no-root-policies" as const,
+        field: `${field}[${i}]`,
+        message: `${field}[${i}] ${what}, which grants everything and never expires; ${globs ? "name the policies a child token may ask for" : "attach a least-privilege policy instead"}`,
+      },
+    ];
+  });
 }
 
 /**

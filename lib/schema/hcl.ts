@@ -206,6 +206,14 @@ class Lexer {
         return out;
       }
       if (ch === "\n") break;
+      if (ch === "$" && src[i + 1] === "{") {
+        // HCL v1 reads "${" as the start of an interpolation that runs, quotes and new lines
+        // included, until its braces balance: Vault would read the rest differently.
+        throw new HclError(
+          this.line,
+          'a string holds "${": Vault reads it as an interpolation that can swallow what follows; Vault policies have none (identity templates are {{...}}), so remove it',
+        );
+      }
       if (ch === "\\") {
         const [text, length] = unescape(src.slice(i + 1, i + 11), this.line);
         out += text;
@@ -215,18 +223,29 @@ class Lexer {
     throw new HclError(this.line, "a string is not closed on its line");
   }
 
+  /**
+   * A heredoc closes on a line that is its name after nothing but white space (a tab, a space, \v,
+   * \f, \r) and before nothing but one \r, as HCL v1 closes it: `EOF ` with a trailing blank
+   * does not, so the heredoc runs on, as it does in Vault.
+   */
   private heredoc(): string {
     const m = /^<<-?([A-Za-z_]\w*)\r?\n/.exec(this.src.slice(this.pos));
     if (!m) throw new HclError(this.line, "a heredoc starts with <<NAME and a new line");
     const start = this.pos + m[0].length;
-    const end = new RegExp(`^[ \\t]*${m[1]}[ \\t]*$`, "m");
-    const rest = this.src.slice(start);
-    const found = end.exec(rest);
-    if (!found) throw new HclError(this.line, `heredoc ${m[1]} is never closed`);
-    const body = rest.slice(0, found.index);
-    this.line += 1 + countLines(body);
-    this.pos = start + found.index + found[0].length;
-    return body;
+    const closing = new RegExp(`^[\\t\\v\\f\\r ]*${m[1]}$`);
+    let at = start;
+    for (;;) {
+      const eol = this.src.indexOf("\n", at);
+      const end = eol === -1 ? this.src.length : eol;
+      if (closing.test(this.src.slice(at, end).replace(/\r$/, ""))) {
+        const body = this.src.slice(start, at);
+        this.line += 1 + countLines(body);
+        this.pos = end;
+        return body;
+      }
+      if (eol === -1) throw new HclError(this.line, `heredoc ${m[1]} is never closed`);
+      at = eol + 1;
+    }
   }
 }
 

@@ -123,6 +123,36 @@ describe("policy pack: raw Vault resources", () => {
         /^allowedPolicies\[0\] is "root"/,
       );
     });
+    it("reads names as Vault does: trimmed as Go trims (U+0085 too) and lower-cased", async () => {
+      for (const name of ["Root", " root\n", "root\u0085", "\u0085ROOT"]) {
+        const out = await runResource(vaultNoRootPolicies, token({ policies: [name] }));
+        assert.equal(out.violations.length, 1, JSON.stringify(name));
+      }
+      const fine = await runResource(
+        vaultNoRootPolicies,
+        token({ policies: ["rooted", "ci-root"] }),
+      );
+      assert.deepEqual(fine.violations, []);
+    });
+    it("flags a role's allowedPoliciesGlobs entry that matches root; passes narrower globs", async () => {
+      const role = (allowedPoliciesGlobs: string[]) => ({
+        type: VAULT_TYPES.tokenRole,
+        name: "r",
+        props: { roleName: "r", allowedPoliciesGlobs },
+      });
+      for (const glob of ["*", "r*", "*t", "ro*t"]) {
+        const out = await runResource(vaultNoRootPolicies, role(["ci-*", glob]));
+        assert.deepEqual(
+          out.violations,
+          [
+            `allowedPoliciesGlobs[1] ${JSON.stringify(glob)} matches "root", which grants everything and never expires; name the policies a child token may ask for`,
+          ],
+          glob,
+        );
+      }
+      const narrow = await runResource(vaultNoRootPolicies, role(["ci-*", "deploy-*-read"]));
+      assert.deepEqual(narrow.violations, []);
+    });
     const doc = (policy: string) => ({
       type: VAULT_TYPES.policy,
       name: "admin",

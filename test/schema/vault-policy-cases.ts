@@ -404,4 +404,29 @@ path "shared/config" {
     error: /expected "\{": after "path" write "=" and a value, or a block/,
     source: "HCL v1 parser (objectKey: a HEREDOC is not a key)",
   },
+  {
+    name: 'HCL: "${" in a string, which Vault reads on past the quote and into the next block',
+    doc: 'path "auth/token/create" { comment = "${{" } path "kv/a" { comment = "}}" capabilities = ["update"] }',
+    vault: "accept",
+    ours: "refuse",
+    error: /a string holds "\$\{": Vault reads it as an interpolation/,
+    source: "HCL v1 scanner (scanString: an interpolation runs until its braces balance)",
+  },
+  {
+    name: "HCL: a heredoc's closing name with a blank after it does not close it",
+    doc: 'path "auth/token/create" {\n  comment = <<EOF\nx\nEOF  \n}\npath "kv/a" {\n  comment = <<EOF\ny\nEOF\n  capabilities = ["update"]\n}\n',
+    vault: "accept",
+    paths: [{ path: "auth/token/create", capabilities: ["update"] }],
+    source: "HCL v1 scanner (scanHeredoc: the closing line is white space, then the name)",
+  },
+  {
+    name: "HCL: a heredoc closes on its name after a form feed",
+    doc: 'path "kv/a" {\n  capabilities = ["read"]\n  comment = <<EOF\n\fEOF\n}\npath "auth/token/create" { capabilities = ["update"] }\n',
+    vault: "accept",
+    paths: [
+      { path: "kv/a", capabilities: ["read"] },
+      { path: "auth/token/create", capabilities: ["update"] },
+    ],
+    source: "HCL v1 scanner (scanHeredoc: leading white space includes \\f and \\v)",
+  },
 ];
