@@ -60,7 +60,9 @@ const PLACEHOLDER_WORDS =
 /** Literally a placeholder: "<your-token>", "xxxx", "changeme", "AKIA…EXAMPLE", "********". */
 export function isPlaceholder(value: string): boolean {
   if (/^(.)\1+$/.test(value)) return true; // "xxxxxxxx", "********", "00000000"
-  if (/(.)\1{5,}/.test(value)) return true; // a long run of one character
+  // A long run of one character; not of "/", "+" or "=", which real base64 bodies repeat (an AWS
+  // STS session token carries a run of ten "/").
+  if (/([^/+=])\1{5,}/.test(value)) return true;
   if (/EXAMPLE/.test(value)) return true; // AWS's documented keys and their imitators
   if (PLACEHOLDER_WORDS.test(value)) return true;
   return /^(?:secret|password|passwd|token|apikey|api[_-]key|none|null|nil|undefined|empty|true|false|test|testing|admin|root|default|string|value|pass|user|username)$/i.test(

@@ -14,6 +14,12 @@ import { ROTATE, type Detector, type MatchContext, type ScanRule } from "./kit";
 const CODE_FILE =
   /\.(?:[cm]?[jt]sx?|py|go|java|kt|kts|scala|rb|php|cs|rs|swift|c|cc|cpp|h|hpp|m|dart|lua|groovy|gradle)$/i;
 
+/**
+ * The longest value read: long enough for an STS session token (hundreds to over a thousand base64
+ * characters), so a long token is read whole rather than cut and then taken for part of a blob.
+ */
+const MAX = 2048;
+
 const WORD = "(?:token|secret|passw(?:or)?d|pwd|pass|passphrase|credentials?|key|pat)";
 
 /** The credential kind of the name ending at the match (read backwards from the word). */
@@ -59,13 +65,13 @@ export const GENERIC_RULE: ScanRule = {
   detectors: [
     // Starts at the credential word (a literal scan is fast); the rest of the name is read
     // backwards from there by the validator.
-    assignment(`(?<quote>["'\`])(?<secret>[^\\s"'\`\\\\]{8,256})\\k<quote>`),
+    assignment(`(?<quote>["'\`])(?<secret>[^\\s"'\`\\\\]{8,${MAX}})\\k<quote>`),
     // Unquoted, the value ends where a connection string's next field starts (`;Name=`).
-    assignment(`(?!["'\`])(?<secret>(?:[^\\s"'\`\\\\;]|;(?![A-Za-z][A-Za-z0-9 ]*=)){8,256})`),
+    assignment(`(?!["'\`])(?<secret>(?:[^\\s"'\`\\\\;]|;(?![A-Za-z][A-Za-z0-9 ]*=)){8,${MAX}})`),
     {
       // A name and a value as two quoted arguments: setProperty("API_TOKEN", "…"), env("X", "…").
       pattern: new RegExp(
-        `(?<tail>${WORD}[A-Za-z0-9_]*)(?<q1>["'])[ \\t]*,[ \\t]*(?<quote>["'])(?<secret>[^\\s"'\\\\]{8,256})\\k<quote>`,
+        `(?<tail>${WORD}[A-Za-z0-9_]*)(?<q1>["'])[ \\t]*,[ \\t]*(?<quote>["'])(?<secret>[^\\s"'\\\\]{8,${MAX}})\\k<quote>`,
         "gi",
       ),
       keywords: ["token", "secret", "pass", "pwd", "credential", "key"],
@@ -77,7 +83,7 @@ export const GENERIC_RULE: ScanRule = {
     {
       // An XML element: <apiToken>…</apiToken>, the value on the same line or the next.
       pattern: new RegExp(
-        `<(?<name>[A-Za-z0-9_.:-]*${WORD})>\\s*(?<secret>[^\\s<>]{8,256})\\s*</\\k<name>>`,
+        `<(?<name>[A-Za-z0-9_.:-]*${WORD})>\\s*(?<secret>[^\\s<>]{8,${MAX}})\\s*</\\k<name>>`,
         "gi",
       ),
       keywords: ["token>", "secret>", "password>", "key>", "pwd>", "passphrase>"],
@@ -100,6 +106,11 @@ export const GENERIC_RULE: ScanRule = {
       { file: "src/db.py", text: (f) => `db_password = "${f.mixed(10)}#${f.digits(2)}"` },
       (f) => `ORDERS_DB=Server=db.internal;Password=${f.mixed(16)};Database=orders`,
       (f) => `export ORDERS_API_TOKEN_BACKUP=${f.mixed(32)}`,
+      // An STS session token: its base64 body carries a run of "/" (not a placeholder's run).
+      {
+        file: ".aws/credentials",
+        text: (f) => `aws_session_token = IQoJb3JpZ2luX2Vj${f.b64(40)}//////////${f.b64(300)}`,
+      },
       { file: "notebook.py", text: (f) => `os.environ["AZURE_OPENAI_KEY"] = '${f.hex(32)}'` },
       (f) => `ACRPWD=${f.mixed(30)}+${f.mixed(21)}`,
       (f) => `partner portal license key = '${f.mixed(36)}'`,
