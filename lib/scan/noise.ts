@@ -74,7 +74,10 @@ export function isPlaceholder(value: string): boolean {
 export function isReference(value: string): boolean {
   return (
     /\$\{[^}]*\}|\$\([^)]*\)|\{\{[^}]*\}\}|%\([^)]*\)s|#\{[^}]*\}/.test(value) || // ${X} $(x) {{x}} %(x)s #{x}
-    /^\$[A-Za-z_][A-Za-z0-9_]*$/.test(value) || // $VAR
+    /^\$\$?[A-Za-z_][A-Za-z0-9_]*$/.test(value) || // $VAR, and $$VAR (compose's escaped form)
+    /^\$[A-Za-z_][A-Za-z0-9_]*[/:]/.test(value) || // $VAR/path, $HOST:port
+    /^\{[A-Za-z_][A-Za-z0-9_]*\}$/.test(value) || // {NAME}, a single-brace template
+    /\{\d*\}/.test(value) || // "prefix_{}", "{0}": a str.format / String.Format template
     /^%[A-Za-z_][A-Za-z0-9_]*%$/.test(value) || // %VAR%
     /^(?:process\.env|os\.environ|os\.getenv|env\.|ENV\[|secrets\.|vars\.|System\.getenv|!Ref|!Sub|!GetAtt|ENC\[|vault:|arn:aws|sm:\/\/|op:\/\/|ref\+|secretref:)/i.test(
       value,

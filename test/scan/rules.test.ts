@@ -248,6 +248,11 @@ describe("scan: noise", () => {
       "process.env.X",
       "%TOKEN%",
       "arn:aws:secretsmanager:x",
+      "$$DB_PASSWORD",
+      "$APP_BASE_URL/account/reset",
+      "{NPM_TOKEN}",
+      "orders_{}",
+      "orders_{0}",
     ]) {
       assert.ok(isReference(v), v);
     }

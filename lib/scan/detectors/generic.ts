@@ -138,6 +138,8 @@ export const GENERIC_RULE: ScanRule = {
       { file: "src/app.ts", text: "apiToken = process.env.API_TOKEN" },
       "API_TOKEN=${API_TOKEN}",
       "password: changeme",
+      { file: "src/app.py", text: 'format_password = "orders_{}".format(suffix)' },
+      "DB_PASSWORD: $$DB_PASSWORD",
       "token_ttl = 3600",
       "secretName: orders-db-credentials",
       "max_tokens = 4096",
