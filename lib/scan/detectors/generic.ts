@@ -35,11 +35,18 @@ function kindAt(ctx: MatchContext) {
   return credentialKind(name);
 }
 
-/** `name = value` and its kin (`:`, `:=`, `?=`, `.=`, `=>`), the value shaped by `value`. */
-function assignment(value: string): Detector {
+const ASSIGN = "=|:{1,3}=|\\?=|\\.=|:(?!:)|=>";
+/** A hard-coded comparison (`if (api_key == "…")`) holds the credential as surely as `=`. */
+const COMPARE = "={2,3}|!={1,2}";
+
+/**
+ * `name = value` and its kin (`:`, `:=`, `?=`, `.=`, `=>`, and `ops` besides), the value shaped by
+ * `value`. The name may index an array (C's `secret[] = "…"`).
+ */
+function assignment(value: string, ops = ASSIGN): Detector {
   return {
     pattern: new RegExp(
-      `(?<tail>${WORD}[A-Za-z0-9_]*)(?:["']\\]?|\\])?[ \\t]*(?:=|:{1,3}=|\\?=|\\.=|:(?!:)|=>)[ \\t]*${value}`,
+      `(?<tail>${WORD}[A-Za-z0-9_]*)(?:\\[\\d*\\])?(?:["']\\]?|\\])?[ \\t]*(?:${ops})[ \\t]*${value}`,
       "gi",
     ),
     keywords: ["token", "secret", "pass", "pwd", "credential", "key", "pat"],
@@ -65,9 +72,25 @@ export const GENERIC_RULE: ScanRule = {
   detectors: [
     // Starts at the credential word (a literal scan is fast); the rest of the name is read
     // backwards from there by the validator.
-    assignment(`(?<quote>["'\`])(?<secret>[^\\s"'\`\\\\]{8,${MAX}})\\k<quote>`),
+    // Quoted, also compared (`==`, `!==`) and as Objective-C / C# `@"…"` literals.
+    assignment(
+      `@?(?<quote>["'\`])(?<secret>[^\\s"'\`\\\\]{8,${MAX}})\\k<quote>`,
+      `${COMPARE}|${ASSIGN}`,
+    ),
     // Unquoted, the value ends where a connection string's next field starts (`;Name=`).
     assignment(`(?!["'\`])(?<secret>(?:[^\\s"'\`\\\\;]|;(?![A-Za-z][A-Za-z0-9 ]*=)){8,${MAX}})`),
+    {
+      // The comparison written the other way round: if ("…" !== password).
+      pattern: new RegExp(
+        `(?<quote>["'])(?<secret>[^\\s"'\\\\]{8,${MAX}})\\k<quote>[ \\t]*(?:${COMPARE})[ \\t]*(?<name>[A-Za-z_][A-Za-z0-9_.]*)`,
+        "g",
+      ),
+      keywords: ["token", "secret", "pass", "pwd", "credential", "key"],
+      validate: (secret, ctx) => {
+        const kind = credentialKind(ctx.groups.name ?? "");
+        return kind !== undefined && plausibleSecret(secret, kind);
+      },
+    },
     {
       // A name and a value as two quoted arguments: setProperty("API_TOKEN", "…"), env("X", "…").
       pattern: new RegExp(
@@ -114,6 +137,11 @@ export const GENERIC_RULE: ScanRule = {
       { file: "notebook.py", text: (f) => `os.environ["AZURE_OPENAI_KEY"] = '${f.hex(32)}'` },
       (f) => `ACRPWD=${f.mixed(30)}+${f.mixed(21)}`,
       (f) => `partner portal license key = '${f.mixed(36)}'`,
+      // Hard-coded comparisons, either way round, and C / Objective-C literals.
+      { file: "src/auth.py", text: (f) => `if (api_key == "${f.mixed(22)}"):` },
+      { file: "src/auth.js", text: (f) => `if ("${f.mixed(20)}!" !== password) {` },
+      { file: "src/Auth.m", text: (f) => `NSString *password = @"${f.mixed(18)}";` },
+      { file: "src/auth.c", text: (f) => `static const char secret[] = "${f.mixed(24)}";` },
       // Split name/value pairs: the value's block names it.
       {
         file: "deploy.yaml",
@@ -138,6 +166,11 @@ export const GENERIC_RULE: ScanRule = {
       { file: "src/app.ts", text: "apiToken = process.env.API_TOKEN" },
       "API_TOKEN=${API_TOKEN}",
       "password: changeme",
+      { file: "src/auth.js", text: 'if (token_type === "refresh_token") {' },
+      {
+        file: "src/auth.js",
+        text: 'if ("Passwort123" === label && password !== confirmPassword) {',
+      },
       { file: "src/app.py", text: 'format_password = "orders_{}".format(suffix)' },
       "DB_PASSWORD: $$DB_PASSWORD",
       "token_ttl = 3600",
