@@ -212,10 +212,18 @@ const KEY_QUALIFIERS = new Set([
   "function",
   "subscription",
   "openai",
+  // A cloud account's key: aws_key, iam_key, cloud_key.
+  "aws",
+  "iam",
+  "cloud",
 ]);
 
-/** Words after a credential word that number or date it, not change what it is. */
-const TRAILING_MODIFIER = /^(?:v?\d+|backup|old|new|prev|previous|current|next|primary|secondary)$/;
+/**
+ * Words after a credential word that number, date or place it, not change what it is:
+ * API_TOKEN_2, DB_PASSWORD_OLD, password_prod, admin_pass_secure.
+ */
+const TRAILING_MODIFIER =
+  /^(?:v?\d+|backup|old|new|prev|previous|current|next|primary|secondary|prod|production|dev|development|staging|stage|live|test|qa|uat|secure)$/;
 
 /** The words of a name: after its last `.`/`:`/`/`, split on `_`, `-` and camel case, lower-cased. */
 export function nameWords(name: string): string[] {
@@ -239,11 +247,11 @@ export function nameWords(name: string): string[] {
  */
 export function credentialKind(name: string): "token" | "password" | undefined {
   const words = nameWords(name);
-  // A numbered or rotated copy is the same credential: API_TOKEN_2, DB_PASSWORD_OLD, …_BACKUP.
+  // A numbered, rotated or per-environment copy is the same credential.
   while (words.length > 1 && TRAILING_MODIFIER.test(words[words.length - 1])) words.pop();
   const last = words.at(-1);
   if (last === undefined) return undefined;
-  if (/^(?:password|passwd|pwd|pass|passphrase)$/.test(last)) return "password";
+  if (/^(?:password|passwd|pwd|pass|passphrase|pw)$/.test(last)) return "password";
   if (/(?:password|passwd|pwd)$/.test(last)) return "password";
   if (SECRET_WORDS.has(last)) return "token";
   if (/(?:token|secret|apikey|secretkey|accesskey|privatekey)$/.test(last)) return "token";

@@ -20,7 +20,7 @@ const CODE_FILE =
  */
 const MAX = 2048;
 
-const WORD = "(?:token|secret|passw(?:or)?d|pwd|pass|passphrase|credentials?|key|pat)";
+const WORD = "(?:token|secret|passw(?:or)?d|pwd|pass|passphrase|credentials?|key|pat|pw)";
 
 /** The credential kind of the name ending at the match (read backwards from the word). */
 function kindAt(ctx: MatchContext) {
@@ -49,7 +49,7 @@ function assignment(value: string, ops = ASSIGN): Detector {
       `(?<tail>${WORD}[A-Za-z0-9_]*)(?:\\[\\d*\\])?(?:["']\\]?|\\])?[ \\t]*(?:${ops})[ \\t]*${value}`,
       "gi",
     ),
-    keywords: ["token", "secret", "pass", "pwd", "credential", "key", "pat"],
+    keywords: ["token", "secret", "pass", "pwd", "credential", "key", "pat", "pw"],
     validate: (secret, ctx) => {
       const kind = kindAt(ctx);
       if (kind === undefined) return false;
@@ -142,6 +142,9 @@ export const GENERIC_RULE: ScanRule = {
       { file: "src/auth.js", text: (f) => `if ("${f.mixed(20)}!" !== password) {` },
       { file: "src/Auth.m", text: (f) => `NSString *password = @"${f.mixed(18)}";` },
       { file: "src/auth.c", text: (f) => `static const char secret[] = "${f.mixed(24)}";` },
+      (f) => `aws_key: ${f.mixed(30)}/${f.mixed(9)}`,
+      { file: "db.py", text: (f) => `warehouse_pw = "${f.mixed(14)}"` },
+      (f) => `smtp_password_prod: "${f.mixed(12)}%${f.digits(2)}"`,
       // Split name/value pairs: the value's block names it.
       {
         file: "deploy.yaml",
@@ -174,6 +177,8 @@ export const GENERIC_RULE: ScanRule = {
       { file: "src/app.py", text: 'format_password = "orders_{}".format(suffix)' },
       "DB_PASSWORD: $$DB_PASSWORD",
       "token_ttl = 3600",
+      "password_policy: min-length-12-with-symbols",
+      "aws_region = eu-west-1",
       "secretName: orders-db-credentials",
       "max_tokens = 4096",
       "password_hash = $2b$12$abcdefghijklmnopqrstuv",
