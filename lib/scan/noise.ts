@@ -60,7 +60,9 @@ const PLACEHOLDER_WORDS =
 /** Literally a placeholder: "<your-token>", "xxxx", "changeme", "AKIA…EXAMPLE", "********". */
 export function isPlaceholder(value: string): boolean {
   if (/^(.)\1+$/.test(value)) return true; // "xxxxxxxx", "********", "00000000"
-  if (/(.)\1{5,}/.test(value)) return true; // a long run of one character
+  // A long run of one character; not of "/", "+" or "=", which real base64 bodies repeat (an AWS
+  // STS session token carries a run of ten "/").
+  if (/([^/+=])\1{5,}/.test(value)) return true;
   if (/EXAMPLE/.test(value)) return true; // AWS's documented keys and their imitators
   if (PLACEHOLDER_WORDS.test(value)) return true;
   return /^(?:secret|password|passwd|token|apikey|api[_-]key|none|null|nil|undefined|empty|true|false|test|testing|admin|root|default|string|value|pass|user|username)$/i.test(
@@ -72,7 +74,10 @@ export function isPlaceholder(value: string): boolean {
 export function isReference(value: string): boolean {
   return (
     /\$\{[^}]*\}|\$\([^)]*\)|\{\{[^}]*\}\}|%\([^)]*\)s|#\{[^}]*\}/.test(value) || // ${X} $(x) {{x}} %(x)s #{x}
-    /^\$[A-Za-z_][A-Za-z0-9_]*$/.test(value) || // $VAR
+    /^\$\$?[A-Za-z_][A-Za-z0-9_]*$/.test(value) || // $VAR, and $$VAR (compose's escaped form)
+    /^\$[A-Za-z_][A-Za-z0-9_]*[/:]/.test(value) || // $VAR/path, $HOST:port
+    /^\{[A-Za-z_][A-Za-z0-9_]*\}$/.test(value) || // {NAME}, a single-brace template
+    /\{\d*\}/.test(value) || // "prefix_{}", "{0}": a str.format / String.Format template
     /^%[A-Za-z_][A-Za-z0-9_]*%$/.test(value) || // %VAR%
     /^(?:process\.env|os\.environ|os\.getenv|env\.|ENV\[|secrets\.|vars\.|System\.getenv|!Ref|!Sub|!GetAtt|ENC\[|vault:|arn:aws|sm:\/\/|op:\/\/|ref\+|secretref:)/i.test(
       value,
@@ -207,10 +212,18 @@ const KEY_QUALIFIERS = new Set([
   "function",
   "subscription",
   "openai",
+  // A cloud account's key: aws_key, iam_key, cloud_key.
+  "aws",
+  "iam",
+  "cloud",
 ]);
 
-/** Words after a credential word that number or date it, not change what it is. */
-const TRAILING_MODIFIER = /^(?:v?\d+|backup|old|new|prev|previous|current|next|primary|secondary)$/;
+/**
+ * Words after a credential word that number, date or place it, not change what it is:
+ * API_TOKEN_2, DB_PASSWORD_OLD, password_prod, admin_pass_secure.
+ */
+const TRAILING_MODIFIER =
+  /^(?:v?\d+|backup|old|new|prev|previous|current|next|primary|secondary|prod|production|dev|development|staging|stage|live|test|qa|uat|secure)$/;
 
 /** The words of a name: after its last `.`/`:`/`/`, split on `_`, `-` and camel case, lower-cased. */
 export function nameWords(name: string): string[] {
@@ -234,11 +247,11 @@ export function nameWords(name: string): string[] {
  */
 export function credentialKind(name: string): "token" | "password" | undefined {
   const words = nameWords(name);
-  // A numbered or rotated copy is the same credential: API_TOKEN_2, DB_PASSWORD_OLD, …_BACKUP.
+  // A numbered, rotated or per-environment copy is the same credential.
   while (words.length > 1 && TRAILING_MODIFIER.test(words[words.length - 1])) words.pop();
   const last = words.at(-1);
   if (last === undefined) return undefined;
-  if (/^(?:password|passwd|pwd|pass|passphrase)$/.test(last)) return "password";
+  if (/^(?:password|passwd|pwd|pass|passphrase|pw)$/.test(last)) return "password";
   if (/(?:password|passwd|pwd)$/.test(last)) return "password";
   if (SECRET_WORDS.has(last)) return "token";
   if (/(?:token|secret|apikey|secretkey|accesskey|privatekey)$/.test(last)) return "token";

@@ -16,6 +16,7 @@ import { CLOUD_RULES } from "./detectors/cloud";
 import { GENERIC_RULE } from "./detectors/generic";
 import { HTTP_RULES } from "./detectors/http";
 import { KEY_RULES } from "./detectors/keys";
+import { MARKED, MARKED_DETECTORS, MARKED_TP } from "./detectors/marked";
 import { MONITORING_RULES } from "./detectors/monitoring";
 import { ROTATE, SL, type ScanRule } from "./detectors/kit";
 import { OPS_RULES } from "./detectors/ops";
@@ -28,10 +29,10 @@ export type { Detector, MatchContext, ScanRule, Severity } from "./detectors/kit
 const OTHER_VENDORS: ScanRule = {
   id: "other-vendor-token",
   title: "Vendor token",
-  description:
-    "A token of another vendor recognised by secretlint's recommended preset (Shopify, Grafana, Groq, Linear, Notion, Vercel, Databricks, Docker, Figma, Tailscale).",
+  description: `A token of another vendor: one that carries its own marker (${MARKED.map((m) => m.what).join("; ")}), or one recognised by secretlint's recommended preset (Shopify, Grafana, Groq, Linear, Notion, Vercel, Databricks, Docker, Figma, Tailscale).`,
   severity: "high",
   remediation: ROTATE,
+  detectors: MARKED_DETECTORS,
   secretlint: [
     `${SL}shopify#SHOPIFY_KEY`,
     `${SL}grafana#GRAFANA_CLOUD_API_TOKEN`,
@@ -59,8 +60,25 @@ const OTHER_VENDORS: ScanRule = {
       (f) => `SHOPIFY_ACCESS_TOKEN=shpat_${f.hex(32)}`,
       (f) => `client = Groq(api_key="gsk_${f.mixed(52)}")`,
       (f) => `echo dckr_pat_${f.b64url(27)} | docker login -u builder --password-stdin`,
+      ...MARKED_TP,
+      (f) => `SQUARE_ACCESS_TOKEN=EAAA${f.b64url(60)}`,
+      (f) => `bot = telebot.TeleBot("${f.digits(8)}:AA${f.b64url(33)}")`,
+      (f) => `doppler run --token dp.sa.${f.mixed(43)} -- ./deploy`,
     ],
-    fp: ["SHOPIFY_ACCESS_TOKEN=shpat_<token>", "GROQ_API_KEY=gsk_..."],
+    fp: [
+      "SHOPIFY_ACCESS_TOKEN=shpat_<token>",
+      "GROQ_API_KEY=gsk_...",
+      "STRIPE_WEBHOOK_SECRET=whsec_xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx",
+      "GOOGLE_CLIENT_SECRET=GOCSPX-<your-client-secret>",
+      "NUGET_API_KEY=oy2aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa",
+      "MAILCHIMP_KEY=00000000000000000000000000000000-us6",
+      "TELEGRAM_TOKEN=123456789:AAxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx",
+      "AGE-SECRET-KEY-1 is the prefix of an age identity",
+      // Without Notion named, secret_ + 43 is any vendor's (or none).
+      (f) => `session_store: secret_${f.mixed(43)}`,
+      // Not Square's length: EAAA + 60 exactly.
+      (f) => `build_id: EAAA${f.b64url(40)}`,
+    ],
   },
 };
 

@@ -212,6 +212,11 @@ describe("scan: noise", () => {
       "orders:partnerApiToken",
       "api-key",
       "GITHUB_PAT",
+      "password_prod",
+      "db_pass_secure",
+      "API_TOKEN_STAGING",
+      "aws_key",
+      "cloudant_pw",
     ]) {
       assert.ok(credentialKind(name), name);
     }
@@ -225,6 +230,10 @@ describe("scan: noise", () => {
       "key",
       "monkey",
       "token_id",
+      "password_policy",
+      "token_endpoint",
+      "aws_region",
+      "pw_length",
     ]) {
       assert.equal(credentialKind(name), undefined, name);
     }
@@ -248,6 +257,11 @@ describe("scan: noise", () => {
       "process.env.X",
       "%TOKEN%",
       "arn:aws:secretsmanager:x",
+      "$$DB_PASSWORD",
+      "$APP_BASE_URL/account/reset",
+      "{NPM_TOKEN}",
+      "orders_{}",
+      "orders_{0}",
     ]) {
       assert.ok(isReference(v), v);
     }

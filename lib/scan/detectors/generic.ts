@@ -14,7 +14,13 @@ import { ROTATE, type Detector, type MatchContext, type ScanRule } from "./kit";
 const CODE_FILE =
   /\.(?:[cm]?[jt]sx?|py|go|java|kt|kts|scala|rb|php|cs|rs|swift|c|cc|cpp|h|hpp|m|dart|lua|groovy|gradle)$/i;
 
-const WORD = "(?:token|secret|passw(?:or)?d|pwd|pass|passphrase|credentials?|key|pat)";
+/**
+ * The longest value read: long enough for an STS session token (hundreds to over a thousand base64
+ * characters), so a long token is read whole rather than cut and then taken for part of a blob.
+ */
+const MAX = 2048;
+
+const WORD = "(?:token|secret|passw(?:or)?d|pwd|pass|passphrase|credentials?|key|pat|pw)";
 
 /** The credential kind of the name ending at the match (read backwards from the word). */
 function kindAt(ctx: MatchContext) {
@@ -29,14 +35,21 @@ function kindAt(ctx: MatchContext) {
   return credentialKind(name);
 }
 
-/** `name = value` and its kin (`:`, `:=`, `?=`, `.=`, `=>`), the value shaped by `value`. */
-function assignment(value: string): Detector {
+const ASSIGN = "=|:{1,3}=|\\?=|\\.=|:(?!:)|=>";
+/** A hard-coded comparison (`if (api_key == "…")`) holds the credential as surely as `=`. */
+const COMPARE = "={2,3}|!={1,2}";
+
+/**
+ * `name = value` and its kin (`:`, `:=`, `?=`, `.=`, `=>`, and `ops` besides), the value shaped by
+ * `value`. The name may index an array (C's `secret[] = "…"`).
+ */
+function assignment(value: string, ops = ASSIGN): Detector {
   return {
     pattern: new RegExp(
-      `(?<tail>${WORD}[A-Za-z0-9_]*)(?:["']\\]?|\\])?[ \\t]*(?:=|:{1,3}=|\\?=|\\.=|:(?!:)|=>)[ \\t]*${value}`,
+      `(?<tail>${WORD}[A-Za-z0-9_]*)(?:\\[\\d*\\])?(?:["']\\]?|\\])?[ \\t]*(?:${ops})[ \\t]*${value}`,
       "gi",
     ),
-    keywords: ["token", "secret", "pass", "pwd", "credential", "key", "pat"],
+    keywords: ["token", "secret", "pass", "pwd", "credential", "key", "pat", "pw"],
     validate: (secret, ctx) => {
       const kind = kindAt(ctx);
       if (kind === undefined) return false;
@@ -59,13 +72,29 @@ export const GENERIC_RULE: ScanRule = {
   detectors: [
     // Starts at the credential word (a literal scan is fast); the rest of the name is read
     // backwards from there by the validator.
-    assignment(`(?<quote>["'\`])(?<secret>[^\\s"'\`\\\\]{8,256})\\k<quote>`),
+    // Quoted, also compared (`==`, `!==`) and as Objective-C / C# `@"…"` literals.
+    assignment(
+      `@?(?<quote>["'\`])(?<secret>[^\\s"'\`\\\\]{8,${MAX}})\\k<quote>`,
+      `${COMPARE}|${ASSIGN}`,
+    ),
     // Unquoted, the value ends where a connection string's next field starts (`;Name=`).
-    assignment(`(?!["'\`])(?<secret>(?:[^\\s"'\`\\\\;]|;(?![A-Za-z][A-Za-z0-9 ]*=)){8,256})`),
+    assignment(`(?!["'\`])(?<secret>(?:[^\\s"'\`\\\\;]|;(?![A-Za-z][A-Za-z0-9 ]*=)){8,${MAX}})`),
+    {
+      // The comparison written the other way round: if ("…" !== password).
+      pattern: new RegExp(
+        `(?<quote>["'])(?<secret>[^\\s"'\\\\]{8,${MAX}})\\k<quote>[ \\t]*(?:${COMPARE})[ \\t]*(?<name>[A-Za-z_][A-Za-z0-9_.]*)`,
+        "g",
+      ),
+      keywords: ["token", "secret", "pass", "pwd", "credential", "key"],
+      validate: (secret, ctx) => {
+        const kind = credentialKind(ctx.groups.name ?? "");
+        return kind !== undefined && plausibleSecret(secret, kind);
+      },
+    },
     {
       // A name and a value as two quoted arguments: setProperty("API_TOKEN", "…"), env("X", "…").
       pattern: new RegExp(
-        `(?<tail>${WORD}[A-Za-z0-9_]*)(?<q1>["'])[ \\t]*,[ \\t]*(?<quote>["'])(?<secret>[^\\s"'\\\\]{8,256})\\k<quote>`,
+        `(?<tail>${WORD}[A-Za-z0-9_]*)(?<q1>["'])[ \\t]*,[ \\t]*(?<quote>["'])(?<secret>[^\\s"'\\\\]{8,${MAX}})\\k<quote>`,
         "gi",
       ),
       keywords: ["token", "secret", "pass", "pwd", "credential", "key"],
@@ -77,7 +106,7 @@ export const GENERIC_RULE: ScanRule = {
     {
       // An XML element: <apiToken>…</apiToken>, the value on the same line or the next.
       pattern: new RegExp(
-        `<(?<name>[A-Za-z0-9_.:-]*${WORD})>\\s*(?<secret>[^\\s<>]{8,256})\\s*</\\k<name>>`,
+        `<(?<name>[A-Za-z0-9_.:-]*${WORD})>\\s*(?<secret>[^\\s<>]{8,${MAX}})\\s*</\\k<name>>`,
         "gi",
       ),
       keywords: ["token>", "secret>", "password>", "key>", "pwd>", "passphrase>"],
@@ -100,9 +129,22 @@ export const GENERIC_RULE: ScanRule = {
       { file: "src/db.py", text: (f) => `db_password = "${f.mixed(10)}#${f.digits(2)}"` },
       (f) => `ORDERS_DB=Server=db.internal;Password=${f.mixed(16)};Database=orders`,
       (f) => `export ORDERS_API_TOKEN_BACKUP=${f.mixed(32)}`,
+      // An STS session token: its base64 body carries a run of "/" (not a placeholder's run).
+      {
+        file: ".aws/credentials",
+        text: (f) => `aws_session_token = IQoJb3JpZ2luX2Vj${f.b64(40)}//////////${f.b64(300)}`,
+      },
       { file: "notebook.py", text: (f) => `os.environ["AZURE_OPENAI_KEY"] = '${f.hex(32)}'` },
       (f) => `ACRPWD=${f.mixed(30)}+${f.mixed(21)}`,
       (f) => `partner portal license key = '${f.mixed(36)}'`,
+      // Hard-coded comparisons, either way round, and C / Objective-C literals.
+      { file: "src/auth.py", text: (f) => `if (api_key == "${f.mixed(22)}"):` },
+      { file: "src/auth.js", text: (f) => `if ("${f.mixed(20)}!" !== password) {` },
+      { file: "src/Auth.m", text: (f) => `NSString *password = @"${f.mixed(18)}";` },
+      { file: "src/auth.c", text: (f) => `static const char secret[] = "${f.mixed(24)}";` },
+      (f) => `aws_key: ${f.mixed(30)}/${f.mixed(9)}`,
+      { file: "db.py", text: (f) => `warehouse_pw = "${f.mixed(14)}"` },
+      (f) => `smtp_password_prod: "${f.mixed(12)}%${f.digits(2)}"`,
       // Split name/value pairs: the value's block names it.
       {
         file: "deploy.yaml",
@@ -127,7 +169,16 @@ export const GENERIC_RULE: ScanRule = {
       { file: "src/app.ts", text: "apiToken = process.env.API_TOKEN" },
       "API_TOKEN=${API_TOKEN}",
       "password: changeme",
+      { file: "src/auth.js", text: 'if (token_type === "refresh_token") {' },
+      {
+        file: "src/auth.js",
+        text: 'if ("Passwort123" === label && password !== confirmPassword) {',
+      },
+      { file: "src/app.py", text: 'format_password = "orders_{}".format(suffix)' },
+      "DB_PASSWORD: $$DB_PASSWORD",
       "token_ttl = 3600",
+      "password_policy: min-length-12-with-symbols",
+      "aws_region = eu-west-1",
       "secretName: orders-db-credentials",
       "max_tokens = 4096",
       "password_hash = $2b$12$abcdefghijklmnopqrstuv",

@@ -6,7 +6,7 @@
  * rules/{npm,pypi,nuget}.go and secretlint's npm snapshots, with our own values.
  */
 import { validGithubChecksum, validPypiMacaroon } from "./checksums";
-import { isReference } from "../noise";
+import { isNoise, isReference, isUuid, plausibleSecret } from "../noise";
 import { B62, ROTATE, SL, randomLooking, standalone, type ScanRule } from "./kit";
 
 export const PACKAGE_RULES: readonly ScanRule[] = [
@@ -41,8 +41,14 @@ export const PACKAGE_RULES: readonly ScanRule[] = [
         "//registry.npmjs.org/:_authToken=${NPM_TOKEN}",
         "NPM_TOKEN=npm_xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx",
         "_authToken=YOUR_NPM_TOKEN",
+        "//registry.npmjs.org/:_authToken={NPM_TOKEN}",
+        "//registry.npmjs.org/:_authToken={}",
+        "//registry.npmjs.org/:_authToken=\n//npm.pkg.internal/:always-auth=true",
       ],
     },
+    // secretlint's .npmrc rule reports any value, a template or an empty one too: only a value
+    // that could be a token or a base64 password (legacy tokens are UUIDs) is kept.
+    isNoise: (s) => isNoise(s) || !(isUuid(s) || plausibleSecret(s, "password")),
     secretlint: [
       `${SL}npm#NPM_ACCESS_TOKEN`,
       `${SL}npm#Npmrc_authToken`,

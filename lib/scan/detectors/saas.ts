@@ -130,7 +130,8 @@ export const SAAS_RULES: readonly ScanRule[] = [
   {
     id: "anthropic-api-key",
     title: "Anthropic API key",
-    description: "An Anthropic API or admin key (sk-ant-api03-…, sk-ant-admin01-…).",
+    description:
+      "An Anthropic API or admin key (sk-ant-api03-…, sk-ant-admin01-…, the earlier sk-ant- + ~100).",
     severity: "critical",
     remediation: `Revoke the key in the Anthropic console. ${ROTATE}`,
     detectors: [
@@ -139,11 +140,18 @@ export const SAAS_RULES: readonly ScanRule[] = [
         keywords: ["sk-ant-"],
         validate: randomLooking(4.0, 14),
       },
+      {
+        // The earlier form, before the api03-/admin01- version marker: sk-ant- + ~100.
+        pattern: standalone(`sk-ant-(?!(?:api|admin)\\d{2}-)[${B64URL}]{90,120}`, B64URL),
+        keywords: ["sk-ant-"],
+        validate: randomLooking(4.0, 7),
+      },
     ],
     cases: {
       tp: [
         (f) => `anthropic.Anthropic(api_key="sk-ant-api03-${f.b64url(93)}AA")`,
         (f) => `ANTHROPIC_ADMIN_KEY=sk-ant-admin01-${f.b64url(93)}AA`,
+        (f) => `{"value": "sk-ant-${f.b64url(104)}"}`,
       ],
       fp: ["ANTHROPIC_API_KEY=sk-ant-api03-...", "ANTHROPIC_API_KEY=sk-ant-xxxxxxxx"],
     },

@@ -133,7 +133,7 @@ export const VCS_RULES: readonly ScanRule[] = [
     id: "sourcegraph-token",
     title: "Sourcegraph access token",
     description:
-      "A Sourcegraph access token (sgp_ + instance id + 40 hex, sgp_local_…), or a legacy 40-hex token next to a Sourcegraph name.",
+      "A Sourcegraph access token (sgp_ + instance id + 40 hex, sgp_local_…), a license-key access token (slk_ + 64 hex), or a legacy 40-hex token next to a Sourcegraph name.",
     severity: "high",
     remediation: `Delete the token in Sourcegraph (Settings → Access tokens). ${ROTATE}`,
     detectors: [
@@ -142,18 +142,26 @@ export const VCS_RULES: readonly ScanRule[] = [
         keywords: ["sgp_"],
         validate: randomLooking(3.0, 4),
       },
+      {
+        // A license-key access token (slk_ + 64 hex), used by Cody Gateway and enterprise instances.
+        pattern: standalone("slk_[a-f0-9]{64}", B62),
+        keywords: ["slk_"],
+        validate: randomLooking(3.0, 4),
+      },
       nearVendor(["sourcegraph"], /sourcegraph/i, "[a-fA-F0-9]{40}", randomLooking(3.3), B62),
     ],
     cases: {
       tp: [
         (f) => `SRC_ACCESS_TOKEN=sgp_${f.hex(16)}_${f.hex(40)}`,
         (f) => `src login --token sgp_local_${f.hex(40)}`,
+        (f) => `CODY_GATEWAY_TOKEN: slk_${f.hex(64)}`,
         (f) => `sourcegraph_token = "${f.hex(40)}"`,
       ],
       fp: [
         "SRC_ACCESS_TOKEN=sgp_xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx",
         (f) => `sourcegraph commit sha: ${f.hex(40)}`,
         "see the sgp_ prefix in the Sourcegraph docs",
+        "slk_0000000000000000000000000000000000000000000000000000000000000000",
       ],
     },
   },

@@ -1,0 +1,189 @@
+/**
+ * Vendor tokens that carry their own marker: a documented prefix (or suffix) and a fixed body, so
+ * the shape alone says what they are, in any context. One row per format — prefix, body alphabet
+ * and length from the vendor's docs or issued tokens — and a case of our own values for each.
+ * Formats without a marker distinctive on its own (Notion's legacy secret_) need the vendor named
+ * nearby.
+ */
+import { ALPHA, type Fake } from "./fake";
+import {
+  B62,
+  B64URL,
+  nearVendor,
+  randomLooking,
+  standalone,
+  type Case,
+  type Detector,
+} from "./kit";
+
+interface Marked {
+  /** The vendor and credential, for the docs and the reader. */
+  readonly what: string;
+  /** The whole token as a regex source, body lengths and alphabet from the vendor's format. */
+  readonly body: string;
+  /** Lower-case literals one of which every match contains (the keyword pre-filter). */
+  readonly keywords: readonly string[];
+  /** Characters that may not touch the token on either side (default base64url). */
+  readonly alphabet?: string;
+  /** Marker characters skipped before judging the body random. */
+  readonly skip: number;
+  /** The vendor named nearby, when the marker alone is too common. */
+  readonly near?: RegExp;
+  /** A value of our own in the format. */
+  readonly tp: (f: Fake) => string;
+}
+
+const lowerDigits = (f: Fake, n: number) => f.pick(ALPHA.lower + ALPHA.digits, n);
+const upperDigits = (f: Fake, n: number) => f.pick(ALPHA.upper + ALPHA.digits, n);
+const B64 = "A-Za-z0-9+/";
+
+export const MARKED: readonly Marked[] = [
+  {
+    what: "Stripe / Svix webhook signing secret (whsec_)",
+    body: `whsec_[${B64}]{32,88}={0,2}`,
+    keywords: ["whsec_"],
+    alphabet: `${B64}=`,
+    skip: 6,
+    tp: (f) => `whsec_${f.mixed(32)}`,
+  },
+  {
+    what: "Google OAuth client secret (GOCSPX-)",
+    body: `GOCSPX-[${B64URL}]{28}`,
+    keywords: ["gocspx-"],
+    skip: 7,
+    tp: (f) => `GOCSPX-${f.b64url(28)}`,
+  },
+  {
+    what: "Google OAuth access token (ya29.)",
+    body: `ya29\\.[${B64URL}]{50,2048}`,
+    keywords: ["ya29."],
+    skip: 5,
+    tp: (f) => `ya29.a0${f.b64url(160)}`,
+  },
+  {
+    what: "NuGet API key (oy2 + 43)",
+    body: "oy2[a-z0-9]{43}",
+    keywords: ["oy2"],
+    alphabet: B62,
+    skip: 3,
+    tp: (f) => `oy2${lowerDigits(f, 43)}`,
+  },
+  {
+    what: "Square access token and OAuth secret (EAAA + 60, sq0atp-, sq0csp-)",
+    body: `EAAA[${B64URL}]{60}|sq0atp-[${B64URL}]{22}|sq0csp-[${B64URL}]{43}`,
+    keywords: ["eaaa", "sq0atp-", "sq0csp-"],
+    skip: 7,
+    tp: (f) => `sq0csp-${f.b64url(43)}`,
+  },
+  {
+    what: "Supabase access token (sbp_ + 40 hex)",
+    body: "sbp_[a-f0-9]{40}",
+    keywords: ["sbp_"],
+    skip: 4,
+    tp: (f) => `sbp_${f.hex(40)}`,
+  },
+  {
+    what: "OpenRouter API key (sk-or-v1- + 64 hex)",
+    body: "sk-or-v1-[a-f0-9]{64}",
+    keywords: ["sk-or-v1-"],
+    skip: 9,
+    tp: (f) => `sk-or-v1-${f.hex(64)}`,
+  },
+  {
+    what: "Mailchimp API key (32 hex + -us<datacenter>)",
+    body: "[a-f0-9]{32}-us\\d{1,2}",
+    keywords: ["-us"],
+    skip: 0,
+    tp: (f) => `${f.hex(32)}-us${1 + f.int(20)}`,
+  },
+  {
+    what: "Telegram bot token (bot id:AA + 33)",
+    body: `\\d{8,10}:AA[${B64URL}]{33}`,
+    keywords: [":aa"],
+    skip: 0,
+    tp: (f) => `${1 + f.int(8)}${f.digits(9)}:AA${f.b64url(33)}`,
+  },
+  {
+    what: "RubyGems API key (rubygems_ + 48 hex)",
+    body: "rubygems_[a-f0-9]{48}",
+    keywords: ["rubygems_"],
+    skip: 9,
+    tp: (f) => `rubygems_${f.hex(48)}`,
+  },
+  {
+    what: "Clojars deploy token (CLOJARS_ + 60 hex)",
+    body: "CLOJARS_[a-f0-9]{60}",
+    keywords: ["clojars_"],
+    skip: 8,
+    tp: (f) => `CLOJARS_${f.hex(60)}`,
+  },
+  {
+    what: "age secret key (AGE-SECRET-KEY-1 + 58 bech32)",
+    body: "AGE-SECRET-KEY-1[QPZRY9X8GF2TVDW0S3JN54KHCE6MUA7L]{58}",
+    keywords: ["age-secret-key-1"],
+    skip: 16,
+    tp: (f) => `AGE-SECRET-KEY-1${f.pick("QPZRY9X8GF2TVDW0S3JN54KHCE6MUA7L", 58)}`,
+  },
+  {
+    what: "Postman API key (PMAK- + 24 hex - 34 hex)",
+    body: "PMAK-[a-f0-9]{24}-[a-f0-9]{34}",
+    keywords: ["pmak-"],
+    skip: 5,
+    tp: (f) => `PMAK-${f.hex(24)}-${f.hex(34)}`,
+  },
+  {
+    what: "Dynatrace API token (dt0c01. + 24 + . + 64)",
+    body: "dt0c01\\.[A-Z0-9]{24}\\.[A-Z0-9]{64}",
+    keywords: ["dt0c01."],
+    skip: 7,
+    tp: (f) => `dt0c01.${upperDigits(f, 24)}.${upperDigits(f, 64)}`,
+  },
+  {
+    what: "Brevo (Sendinblue) API and SMTP keys (xkeysib-, xsmtpsib-)",
+    body: "x(?:keysib|smtpsib)-[a-f0-9]{64}-[A-Za-z0-9]{16}",
+    keywords: ["sib-"],
+    skip: 8,
+    tp: (f) => `xkeysib-${f.hex(64)}-${f.mixed(16)}`,
+  },
+  {
+    what: "Doppler tokens (dp.pt. personal, dp.st. service, dp.ct. CLI, dp.sa. service account, dp.scim., dp.audit.)",
+    body: "dp\\.(?:pt|ct|sa|scim|audit|st(?:\\.[a-z0-9_-]{2,35})?)\\.[A-Za-z0-9]{40,44}",
+    keywords: ["dp."],
+    alphabet: B62,
+    skip: 6,
+    tp: (f) => `dp.st.prd.${f.mixed(43)}`,
+  },
+  {
+    what: "Tailscale key in the older form (tskey-<id>-<secret>, tskey-<secret>)",
+    body: "tskey-(?:[A-Za-z0-9]{6,20}-)?[A-Za-z0-9]{16,64}",
+    keywords: ["tskey-"],
+    skip: 6,
+    tp: (f) => `tskey-k${f.mixed(11)}-${f.mixed(30)}`,
+  },
+  {
+    what: "Notion legacy integration secret (secret_ + 43, Notion named nearby)",
+    body: "secret_[A-Za-z0-9]{43}",
+    keywords: ["secret_"],
+    alphabet: B62,
+    skip: 7,
+    near: /notion/i,
+    tp: (f) => `notion_api_key: secret_${f.mixed(43)}`,
+  },
+];
+
+export const MARKED_DETECTORS: readonly Detector[] = MARKED.map((m): Detector => {
+  const check = randomLooking(3.0, m.skip);
+  if (m.near) return nearVendor(m.keywords, m.near, m.body, check, m.alphabet ?? B64URL);
+  return {
+    pattern: standalone(m.body, m.alphabet ?? B64URL),
+    keywords: m.keywords,
+    validate: check,
+  };
+});
+
+/** Every format in a neutral context: only the marker can tell. */
+export const MARKED_TP: readonly Case[] = MARKED.map(
+  (m): Case =>
+    (f) =>
+      m.near ? m.tp(f) : `{"value": "${m.tp(f)}"}`,
+);
