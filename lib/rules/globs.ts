@@ -257,13 +257,19 @@ export function vaultPathsOverlap(a: string, b: string): boolean {
  */
 export function compareVaultPathPriority(a: string, b: string): number {
   // As vault/acl.go reads a path: one with segment wildcards (policy.go: "+", "…/+…" or "+/…";
-  // "+*", which Vault refuses, counts too) starts wildcarding at its first "+" and counts every
-  // "+"; any other path at its trailing "*" (a "*" elsewhere, or a "+" inside a segment, is
-  // literal there), with no "+" counted.
+  // "+*", which Vault refuses, counts too) starts wildcarding at its first "+" character, literal
+  // or not (strings.Index), and counts the segments that are exactly "+" (its trailing "*" cut);
+  // any other path starts at its trailing "*" (a "*" elsewhere is literal there), with none counted.
   const segments = (p: string) => /^\+(\/|\*?$)/.test(p) || p.includes("/+");
   const firstWildcard = (p: string) =>
     segments(p) ? p.indexOf("+") : p.endsWith("*") ? p.length - 1 : Infinity;
-  const plusCount = (p: string) => (segments(p) ? p.split("+").length - 1 : 0);
+  const plusCount = (p: string) =>
+    segments(p)
+      ? p
+          .replace(/\*$/, "")
+          .split("/")
+          .filter((s) => s === "+").length
+      : 0;
   const byWildcard = firstWildcard(a) - firstWildcard(b);
   if (byWildcard !== 0 && !Number.isNaN(byWildcard)) return byWildcard;
   const glob = Number(b.endsWith("*")) - Number(a.endsWith("*"));

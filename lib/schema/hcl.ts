@@ -225,19 +225,19 @@ class Lexer {
 
   /**
    * A heredoc closes on a line that is its name after nothing but white space (a tab, a space, \v,
-   * \f, \r) and before nothing but one \r, as HCL v1 closes it: `EOF ` with a trailing blank
-   * does not, so the heredoc runs on, as it does in Vault.
+   * \f, \r) and before nothing but carriage returns, as HCL v1 closes it: `EOF ` with a trailing
+   * blank does not, so the heredoc runs on, as it does in Vault.
    */
   private heredoc(): string {
     const m = /^<<-?([A-Za-z_]\w*)\r?\n/.exec(this.src.slice(this.pos));
     if (!m) throw new HclError(this.line, "a heredoc starts with <<NAME and a new line");
     const start = this.pos + m[0].length;
-    const closing = new RegExp(`^[\\t\\v\\f\\r ]*${m[1]}$`);
+    const closing = new RegExp(`^[\\t\\v\\f\\r ]*${m[1]}\\r*$`);
     let at = start;
     for (;;) {
       const eol = this.src.indexOf("\n", at);
       const end = eol === -1 ? this.src.length : eol;
-      if (closing.test(this.src.slice(at, end).replace(/\r$/, ""))) {
+      if (closing.test(this.src.slice(at, end))) {
         const body = this.src.slice(start, at);
         this.line += 1 + countLines(body);
         this.pos = end;

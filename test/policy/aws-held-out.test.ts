@@ -115,6 +115,10 @@ describe("aws gate: held-out cases", () => {
         [INSTANCE, `arn:aws:ssm:eu-west-1:${ACCT}:document/AWS-RunPatchBaseline`],
         [INSTANCE, doc("eu-west-1", "AWS-*")],
         [INSTANCE],
+        // A listed document beside anything that could name another one.
+        [INSTANCE, doc("eu-west-1", "AWS-RunPatchBaseline"), "*"],
+        [doc("eu-west-1", "AWS-RunPatchBaseline"), `arn:aws:ssm:eu-west-1:${ACCT}:*`],
+        [doc("eu-west-1", "AWS-RunPatchBaseline"), `arn:aws:ssm:eu-west-1:${ACCT}:document/*`],
       ]) {
         await both([{ actions: ["ssm:SendCommand"], resources }], /runs code of the holder's/);
       }

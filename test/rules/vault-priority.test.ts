@@ -35,6 +35,9 @@ describe("rules: Vault's priority among matching policy paths", () => {
     assert.equal(winningVaultPath(["kv/x+y*", "kv/x+y/+"], "kv/x+y/z"), "kv/x+y*");
     // A path with segment wildcards starts at its first "+", literal or not, as acl.go reads it.
     assert.ok(wins("kv/team/+/cfg", "kv/t+am/+/cfg"));
+    // …and counts only the segments that are exactly "+" (rule 3).
+    assert.ok(wins("x/+/a+b+c/d", "x/+/+/d"));
+    assert.equal(winningVaultPath(["x/+/+/d", "x/+/a+b+c/d"], "x/y/a+b+c/d"), "x/+/a+b+c/d");
   });
 
   it("an exact path beats any glob that matches the same request", () => {

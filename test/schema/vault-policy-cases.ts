@@ -420,6 +420,16 @@ path "shared/config" {
     source: "HCL v1 scanner (scanHeredoc: the closing line is white space, then the name)",
   },
   {
+    name: "HCL: a heredoc closes on its name followed by carriage returns",
+    doc: 'path "kv/a" {\n  capabilities = ["read"]\n  comment = <<EOF\nx\nEOF\r\r\n}\npath "auth/token/create" { capabilities = ["update"] }\n',
+    vault: "accept",
+    paths: [
+      { path: "kv/a", capabilities: ["read"] },
+      { path: "auth/token/create", capabilities: ["update"] },
+    ],
+    source: "HCL v1 scanner (scanHeredoc: the name, then any carriage returns, ends the line)",
+  },
+  {
     name: "HCL: a heredoc closes on its name after a form feed",
     doc: 'path "kv/a" {\n  capabilities = ["read"]\n  comment = <<EOF\n\fEOF\n}\npath "auth/token/create" { capabilities = ["update"] }\n',
     vault: "accept",

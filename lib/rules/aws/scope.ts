@@ -7,7 +7,8 @@ import type { BackendPolicy } from "../../schema/policy-file";
 import { RESOURCE_REFERENCE } from "../../schema/scopes";
 import type { Problem } from "../allowance";
 import { actionMatches, isReadOnlyAction } from "../aws-actions";
-import { isOwnPrincipal, namesOneResource, reachesEverything } from "./arns";
+import { iamGlob } from "../globs";
+import { isOwnPrincipal, namesOneResource, parseArn, reachesEverything } from "./arns";
 import { credentialAction, grantAction, takeoverAction, type EscalationAction } from "./escalation";
 import {
   isHarmlessOnStar,
@@ -98,6 +99,20 @@ const awsDocument = (r: string) =>
 const isDocument = (r: string) => /^arn:[^:]+:ssm:[^:]*:[^:]*:document\//.test(r);
 
 /**
+ * Whether a resource that is not a listed document could still name another one: `"*"`, a wildcard
+ * service or resource type (`arn:aws:ssm:*:*:*`, `arn:aws:*:…:document/*`), a document glob.
+ */
+function mayNameOtherDocument(r: string): boolean {
+  const arn = parseArn(r);
+  if (!arn) return /[*?]/.test(r);
+  const could = (glob: string, text: string) => iamGlob(glob, { caseSensitive: true }).test(text);
+  return (
+    could(arn.service, "ssm") &&
+    (could(arn.resource, "document/AWS-RunShellScript") || could(arn.resource, "document/x"))
+  );
+}
+
+/**
  * SSM actions limited by document ARN to documents that run nothing of the holder's choosing
  * (a session also needs `ssm:SessionDocumentAccessCheck`, or the default shell stays open).
  */
@@ -105,9 +120,10 @@ function safeSsmDocuments(action: string, grant: Grant): boolean {
   const session = /^ssm:StartSession$/i.test(action);
   if (!session && !/^ssm:(SendCommand|CreateAssociation)$/i.test(action)) return false;
   const safe: readonly string[] = session ? SSM_SAFE_SESSION_DOCUMENTS : SSM_SAFE_COMMAND_DOCUMENTS;
-  const documents = known(grant.resources).filter(isDocument);
-  if (documents.length === 0) return false;
-  if (!documents.every((d) => safe.includes(awsDocument(d) ?? ""))) return false;
+  const resources = known(grant.resources);
+  const listed = (r: string) => isDocument(r) && safe.includes(awsDocument(r) ?? "");
+  if (!resources.some(listed)) return false;
+  if (!resources.every((r) => listed(r) || !mayNameOtherDocument(r))) return false;
   if (!session) return true;
   const check = conditionValues(
     grant.conditions,
