@@ -77,7 +77,9 @@ export function isReference(value: string): boolean {
     /^\$\$?[A-Za-z_][A-Za-z0-9_]*$/.test(value) || // $VAR, and $$VAR (compose's escaped form)
     /^\$[A-Za-z_][A-Za-z0-9_]*[/:]/.test(value) || // $VAR/path, $HOST:port
     /^\{[A-Za-z_][A-Za-z0-9_]*\}$/.test(value) || // {NAME}, a single-brace template
-    /\{\d*\}/.test(value) || // "prefix_{}", "{0}": a str.format / String.Format template
+    // "prefix_{}", "{0}", "{}/path": a str.format / String.Format slot, between separators (a
+    // password holding "{}" among random characters stays judged).
+    /(?:^|[_/.:=-])\{\d*\}(?:$|[_/.:?&=-])/.test(value) ||
     /^%[A-Za-z_][A-Za-z0-9_]*%$/.test(value) || // %VAR%
     /^(?:process\.env|os\.environ|os\.getenv|env\.|ENV\[|secrets\.|vars\.|System\.getenv|!Ref|!Sub|!GetAtt|ENC\[|vault:|arn:aws|sm:\/\/|op:\/\/|ref\+|secretref:)/i.test(
       value,

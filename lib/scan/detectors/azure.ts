@@ -10,13 +10,27 @@ import { ROTATE, linesAround, randomLooking, type ScanRule } from "./kit";
 /** One base64 character of a signature, plain or URL-encoded (%2B, %2F). */
 const SIG_CHAR = "(?:[A-Za-z0-9+/]|%2[BbFf])";
 
+/** A %-encoded value decoded, or as written when its escapes are malformed (`%E0%A4…`). */
+function decoded(text: string): string {
+  try {
+    return decodeURIComponent(text);
+  } catch {
+    return text;
+  }
+}
+
+/** Characters that end a URL in text. */
+const URL_END = /[\s"'`<>]/;
+
 /** The signature's own query string (the run of URL characters around it) carries sv=<date>. */
 function inSasQuery(ctx: { content: string; start: number }): boolean {
   const line = linesAround(ctx.content, ctx.start, 0, 0);
   const at = ctx.start - ctx.content.lastIndexOf("\n", ctx.start - 1) - 1;
-  const left = line.slice(0, at).search(/[^\s"'`<>]*$/);
-  const right = line.slice(at).search(/[\s"'`<>]|$/);
-  const query = line.slice(left, at + right);
+  // Walked, not matched with a regex anchored at the end: linear on a long minified line.
+  let left = at;
+  while (left > 0 && !URL_END.test(line[left - 1])) left--;
+  const right = line.slice(at).search(URL_END);
+  const query = line.slice(left, right === -1 ? line.length : at + right);
   return /(?:^|[?&;])sv=\d{4}-\d{2}-\d{2}(?:&|$)/.test(query);
 }
 
@@ -35,8 +49,7 @@ export const AZURE_URL_RULES: readonly ScanRule[] = [
           "g",
         ),
         keywords: ["sig="],
-        validate: (secret, ctx) =>
-          randomLooking(3.5)(decodeURIComponent(secret)) && inSasQuery(ctx),
+        validate: (secret, ctx) => randomLooking(3.5)(decoded(secret)) && inSasQuery(ctx),
       },
     ],
     cases: {
@@ -63,9 +76,9 @@ export const AZURE_URL_RULES: readonly ScanRule[] = [
     detectors: [
       {
         pattern:
-          /\.azurewebsites\.net\/api\/[^\s?#"'`]*\?(?:[^\s#"'`]*&)?code=(?<secret>[A-Za-z0-9_%=-]{40,120})/g,
+          /\.azurewebsites\.net\/api\/[^\s?#"'`]{0,256}\?(?:[^\s#"'`]{0,1024}&)?code=(?<secret>[A-Za-z0-9_%=-]{40,120})/g,
         keywords: ["azurewebsites.net"],
-        validate: (secret) => randomLooking(3.8)(decodeURIComponent(secret)),
+        validate: (secret) => randomLooking(3.8)(decoded(secret)),
       },
     ],
     cases: {
@@ -78,6 +91,8 @@ export const AZURE_URL_RULES: readonly ScanRule[] = [
       fp: [
         "WEBHOOK_URL=https://orders-fn.azurewebsites.net/api/OnOrderCreated?code=<function-key>",
         "https://orders-fn.azurewebsites.net/api/OnOrderCreated?code=${FUNCTION_KEY}",
+        // Malformed %-escapes are judged as written, not thrown.
+        "https://orders-fn.azurewebsites.net/api/export?code=%E0%A4%A%E0%A4%A%E0%A4%A%E0%A4%A%E0%A4%A%E0%A4%A",
       ],
     },
   },

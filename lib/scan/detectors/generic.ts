@@ -8,11 +8,7 @@
 import { credentialKind, plausibleSecret } from "../noise";
 import { isPublicWebKey } from "./aws-google";
 import { NAME_VALUE_DETECTORS } from "./pairs";
-import { ROTATE, type Detector, type MatchContext, type ScanRule } from "./kit";
-
-/** Extensions whose unquoted right-hand sides are expressions, not literals. */
-const CODE_FILE =
-  /\.(?:[cm]?[jt]sx?|py|go|java|kt|kts|scala|rb|php|cs|rs|swift|c|cc|cpp|h|hpp|m|dart|lua|groovy|gradle)$/i;
+import { CODE_FILE, ROTATE, type Detector, type MatchContext, type ScanRule } from "./kit";
 
 /**
  * The longest value read: long enough for an STS session token (hundreds to over a thousand base64
@@ -46,7 +42,7 @@ const COMPARE = "={2,3}|!={1,2}";
 function assignment(value: string, ops = ASSIGN): Detector {
   return {
     pattern: new RegExp(
-      `(?<tail>${WORD}[A-Za-z0-9_]*)(?:\\[\\d*\\])?(?:["']\\]?|\\])?[ \\t]*(?:${ops})[ \\t]*${value}`,
+      `(?<tail>${WORD}[A-Za-z0-9_]{0,64})(?:\\[\\d*\\])?(?:["']\\]?|\\])?[ \\t]*(?:${ops})[ \\t]*${value}`,
       "gi",
     ),
     keywords: ["token", "secret", "pass", "pwd", "credential", "key", "pat", "pw"],
@@ -85,7 +81,7 @@ export const GENERIC_RULE: ScanRule = {
         `(?<quote>["'])(?<secret>[^\\s"'\\\\]{8,${MAX}})\\k<quote>[ \\t]*(?:${COMPARE})[ \\t]*(?<name>[A-Za-z_][A-Za-z0-9_.]*)`,
         "g",
       ),
-      keywords: ["token", "secret", "pass", "pwd", "credential", "key"],
+      keywords: ["token", "secret", "pass", "pwd", "credential", "key", "pw"],
       validate: (secret, ctx) => {
         const kind = credentialKind(ctx.groups.name ?? "");
         return kind !== undefined && plausibleSecret(secret, kind);
@@ -94,7 +90,7 @@ export const GENERIC_RULE: ScanRule = {
     {
       // A name and a value as two quoted arguments: setProperty("API_TOKEN", "…"), env("X", "…").
       pattern: new RegExp(
-        `(?<tail>${WORD}[A-Za-z0-9_]*)(?<q1>["'])[ \\t]*,[ \\t]*(?<quote>["'])(?<secret>[^\\s"'\\\\]{8,${MAX}})\\k<quote>`,
+        `(?<tail>${WORD}[A-Za-z0-9_]{0,64})(?<q1>["'])[ \\t]*,[ \\t]*(?<quote>["'])(?<secret>[^\\s"'\\\\]{8,${MAX}})\\k<quote>`,
         "gi",
       ),
       keywords: ["token", "secret", "pass", "pwd", "credential", "key"],
@@ -140,6 +136,9 @@ export const GENERIC_RULE: ScanRule = {
       // Hard-coded comparisons, either way round, and C / Objective-C literals.
       { file: "src/auth.py", text: (f) => `if (api_key == "${f.mixed(22)}"):` },
       { file: "src/auth.js", text: (f) => `if ("${f.mixed(20)}!" !== password) {` },
+      { file: "src/auth.js", text: (f) => `if ("${f.mixed(16)}" === db_pw) {` },
+      // A password that holds "{}" among random characters is no format template.
+      (f) => `DB_PASSWORD="${f.mixed(6)}{}${f.mixed(8)}"`,
       { file: "src/Auth.m", text: (f) => `NSString *password = @"${f.mixed(18)}";` },
       { file: "src/auth.c", text: (f) => `static const char secret[] = "${f.mixed(24)}";` },
       (f) => `aws_key: ${f.mixed(30)}/${f.mixed(9)}`,

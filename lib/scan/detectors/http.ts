@@ -223,7 +223,7 @@ export const HTTP_RULES: readonly ScanRule[] = [
     detectors: [
       {
         pattern:
-          /\b(?:docker|podman|nerdctl|helm[ \t]+registry)[ \t]+login\b[^\n]*?[ \t](?:-p|--password)(?:=|[ \t]+)["']?(?<secret>[^\s"'|;&<>`]{6,256})/g,
+          /\b(?:docker|podman|nerdctl|helm[ \t]+registry)[ \t]+login\b[^\n]{0,512}?[ \t](?:-p(?:=|[ \t]+|(?=[^\s=-]))|--password(?:=|[ \t]+))["']?(?<secret>[^\s"'|;&<>`]{6,256})/g,
         keywords: ["login"],
         validate: cliPassword,
       },
@@ -231,6 +231,7 @@ export const HTTP_RULES: readonly ScanRule[] = [
     cases: {
       tp: [
         (f) => `docker login orders.azurecr.io -u orders -p ${f.b64(52)}`,
+        (f) => `docker login -u orders -p${f.mixed(20)} orders.azurecr.io`,
         (f) => `podman login --username ci --password '${f.mixed(14)}!${f.digits(2)}' quay.io`,
       ],
       fp: [

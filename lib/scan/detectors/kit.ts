@@ -74,6 +74,10 @@ export interface ScanRule {
   readonly cases?: RuleCases;
 }
 
+/** Extensions whose unquoted right-hand sides are expressions, not literals. */
+export const CODE_FILE =
+  /\.(?:[cm]?[jt]sx?|py|go|java|kt|kts|scala|rb|php|cs|rs|swift|c|cc|cpp|h|hpp|m|dart|lua|groovy|gradle)$/i;
+
 export const ROTATE =
   "Revoke and rotate the credential, then remove it from the file and its history.";
 export const SL = "@secretlint/secretlint-rule-";

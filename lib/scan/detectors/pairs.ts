@@ -7,11 +7,10 @@
  * and the value itself is a literal that passes the generic rule's noise checks.
  */
 import { credentialKind, plausibleSecret } from "../noise";
-import type { Detector, MatchContext } from "./kit";
+import { CODE_FILE, type Detector, type MatchContext } from "./kit";
 
-/** Extensions whose unquoted right-hand sides are expressions, not literals. */
-const CODE_FILE =
-  /\.(?:[cm]?[jt]sx?|py|go|java|kt|kts|scala|rb|php|cs|rs|swift|c|cc|cpp|h|hpp|m|dart|lua|groovy|gradle|tf|hcl)$/i;
+/** Where an unquoted `value` is an expression: code, and Terraform / HCL (`value = var.x`). */
+const expressionFile = (file: string) => CODE_FILE.test(file) || /\.(?:tf|hcl)$/i.test(file);
 
 /** Markup, where name="…" and value="…" are attributes of a form field, not a pair. */
 const MARKUP_FILE =
@@ -67,11 +66,13 @@ function blockLines(content: string, at: number): { text: string; start: number 
 /** The value's own block on its line: between the nearest `{` before it and `}` after it. */
 function ownSegment(content: string, ctx: MatchContext): { text: string; closed: boolean } {
   const { start, end } = lineAt(content, ctx.matchStart);
-  const open = content.lastIndexOf("{", ctx.matchStart);
-  const close = content.indexOf("}", ctx.end);
-  const from = open >= start ? open : start;
-  const to = close !== -1 && close < end ? close : end;
-  return { text: content.slice(from, to), closed: open >= start && close !== -1 && close < end };
+  // Searched within the line only: a file with no brace must not be scanned again per match.
+  const line = content.slice(start, end);
+  const open = line.lastIndexOf("{", ctx.matchStart - start);
+  const closeAt = line.indexOf("}", ctx.end - start);
+  const from = open === -1 ? 0 : open;
+  const to = closeAt === -1 ? line.length : closeAt;
+  return { text: line.slice(from, to), closed: open !== -1 && closeAt !== -1 };
 }
 
 /** The credential kind named by the `name` field of the value's block (one field, no more). */
@@ -101,7 +102,7 @@ function pairValue(value: string, quoted: boolean): Detector {
     ),
     keywords: ["value"],
     validate: (secret, ctx) => {
-      if (!quoted && CODE_FILE.test(ctx.file)) return false;
+      if (!quoted && expressionFile(ctx.file)) return false;
       if (
         MARKUP_FILE.test(ctx.file) ||
         ctx.content.slice(lineAt(ctx.content, ctx.matchStart).start, ctx.matchStart).includes("<")
