@@ -2,10 +2,11 @@
  * Vendor tokens that carry their own marker: a documented prefix (or suffix) and a fixed body, so
  * the shape alone says what they are, in any context. One row per format — prefix, body alphabet
  * and length from the vendor's docs or issued tokens — and a case of our own values for each.
- * Formats without a marker distinctive on its own (Notion's legacy secret_) need the vendor named
- * nearby.
+ * Formats without a marker distinctive on its own (Notion's legacy secret_) need
+ * the vendor named nearby. The long tail of standalone formats is in marked-more.ts.
  */
 import { ALPHA, type Fake } from "./fake";
+import { MARKED_MORE } from "./marked-more";
 import {
   B62,
   B64URL,
@@ -16,7 +17,7 @@ import {
   type Detector,
 } from "./kit";
 
-interface Marked {
+export interface Marked {
   /** The vendor and credential, for the docs and the reader. */
   readonly what: string;
   /** The whole token as a regex source, body lengths and alphabet from the vendor's format. */
@@ -31,13 +32,15 @@ interface Marked {
   readonly near?: RegExp;
   /** A value of our own in the format. */
   readonly tp: (f: Fake) => string;
+  /** Look-alikes of the format that must stay silent (placeholders, wrong lengths, no vendor). */
+  readonly fp?: readonly Case[];
 }
 
 const lowerDigits = (f: Fake, n: number) => f.pick(ALPHA.lower + ALPHA.digits, n);
 const upperDigits = (f: Fake, n: number) => f.pick(ALPHA.upper + ALPHA.digits, n);
 const B64 = "A-Za-z0-9+/";
 
-export const MARKED: readonly Marked[] = [
+const FIRST: readonly Marked[] = [
   {
     what: "Stripe / Svix webhook signing secret (whsec_)",
     body: `whsec_[${B64}]{32,88}={0,2}`,
@@ -171,6 +174,8 @@ export const MARKED: readonly Marked[] = [
   },
 ];
 
+export const MARKED: readonly Marked[] = [...FIRST, ...MARKED_MORE];
+
 export const MARKED_DETECTORS: readonly Detector[] = MARKED.map((m): Detector => {
   const check = randomLooking(3.0, m.skip);
   if (m.near) return nearVendor(m.keywords, m.near, m.body, check, m.alphabet ?? B64URL);
@@ -187,3 +192,6 @@ export const MARKED_TP: readonly Case[] = MARKED.map(
     (f) =>
       m.near ? m.tp(f) : `{"value": "${m.tp(f)}"}`,
 );
+
+/** The look-alikes each format keeps beside it. */
+export const MARKED_FP: readonly Case[] = MARKED.flatMap((m) => m.fp ?? []);
