@@ -16,7 +16,7 @@ import { CLOUD_RULES } from "./detectors/cloud";
 import { GENERIC_RULE } from "./detectors/generic";
 import { HTTP_RULES } from "./detectors/http";
 import { KEY_RULES } from "./detectors/keys";
-import { MARKED, MARKED_DETECTORS, MARKED_TP } from "./detectors/marked";
+import { MARKED, MARKED_DETECTORS, MARKED_FP, MARKED_TP } from "./detectors/marked";
 import { MONITORING_RULES } from "./detectors/monitoring";
 import { ROTATE, SL, type ScanRule } from "./detectors/kit";
 import { OPS_RULES } from "./detectors/ops";
@@ -78,6 +78,7 @@ const OTHER_VENDORS: ScanRule = {
       (f) => `session_store: secret_${f.mixed(43)}`,
       // Not Square's length: EAAA + 60 exactly.
       (f) => `build_id: EAAA${f.b64url(40)}`,
+      ...MARKED_FP,
     ],
   },
 };

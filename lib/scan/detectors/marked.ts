@@ -2,10 +2,11 @@
  * Vendor tokens that carry their own marker: a documented prefix (or suffix) and a fixed body, so
  * the shape alone says what they are, in any context. One row per format — prefix, body alphabet
  * and length from the vendor's docs or issued tokens — and a case of our own values for each.
- * Formats without a marker distinctive on its own (Notion's legacy secret_) need the vendor named
- * nearby.
+ * Formats without a marker distinctive on its own (Notion's legacy secret_, the NAMED table) need
+ * the vendor named nearby. The long tail of standalone formats is in marked-more.ts.
  */
 import { ALPHA, type Fake } from "./fake";
+import { MARKED_MORE } from "./marked-more";
 import {
   B62,
   B64URL,
@@ -16,7 +17,7 @@ import {
   type Detector,
 } from "./kit";
 
-interface Marked {
+export interface Marked {
   /** The vendor and credential, for the docs and the reader. */
   readonly what: string;
   /** The whole token as a regex source, body lengths and alphabet from the vendor's format. */
@@ -31,13 +32,15 @@ interface Marked {
   readonly near?: RegExp;
   /** A value of our own in the format. */
   readonly tp: (f: Fake) => string;
+  /** Look-alikes of the format that must stay silent (placeholders, wrong lengths, no vendor). */
+  readonly fp?: readonly Case[];
 }
 
 const lowerDigits = (f: Fake, n: number) => f.pick(ALPHA.lower + ALPHA.digits, n);
 const upperDigits = (f: Fake, n: number) => f.pick(ALPHA.upper + ALPHA.digits, n);
 const B64 = "A-Za-z0-9+/";
 
-export const MARKED: readonly Marked[] = [
+const FIRST: readonly Marked[] = [
   {
     what: "Stripe / Svix webhook signing secret (whsec_)",
     body: `whsec_[${B64}]{32,88}={0,2}`,
@@ -171,6 +174,71 @@ export const MARKED: readonly Marked[] = [
   },
 ];
 
+/**
+ * Markers too short or too common to stand alone (Octopus Deploy's API-, Yandex's YC, GoCardless's
+ * and Lob's live_, Okta's 00, Cohere's bare 40 characters): the vendor must be named nearby.
+ */
+const NAMED: readonly Marked[] = [
+  {
+    what: "Octopus Deploy API key (API- + 26–32, Octopus named nearby)",
+    body: "API-[A-Z0-9]{26,32}",
+    keywords: ["octopus"],
+    alphabet: B62,
+    skip: 4,
+    near: /octopus/i,
+    tp: (f) => `OCTOPUS_API_KEY: API-${upperDigits(f, 28)}`,
+    fp: [(f) => `route_name: API-${upperDigits(f, 28)}`],
+  },
+  {
+    what: "Yandex Cloud static access key id (YC + 38, Yandex named nearby)",
+    body: `YC[${B64URL}]{38}`,
+    keywords: ["yandex"],
+    skip: 2,
+    near: /yandex/i,
+    tp: (f) => `YANDEX_ACCESS_KEY = "YC${f.b64url(38)}"`,
+    fp: [(f) => `build_tag = "YC${f.b64url(38)}"`],
+  },
+  {
+    what: "GoCardless live access token (live_ + 40, GoCardless named nearby)",
+    body: `live_[${B64URL}]{40}`,
+    keywords: ["gocardless"],
+    skip: 5,
+    near: /gocardless/i,
+    tp: (f) => `GOCARDLESS_ACCESS_TOKEN=live_${f.b64url(40)}`,
+    fp: [(f) => `channel_slug: live_${f.b64url(40)}`],
+  },
+  {
+    what: "Lob API key (live_, test_ + 35 hex, Lob named nearby)",
+    body: "(?:live|test)_[a-f0-9]{35}",
+    keywords: ["lob"],
+    skip: 5,
+    near: /(?:^|[^a-z])lob(?:[^a-z]|$)/i,
+    tp: (f) => `const lob = new Lob("live_${f.hex(35)}");`,
+    fp: [(f) => `global_cache = "live_${f.hex(35)}"`],
+  },
+  {
+    what: "Okta API token (00 + 40, Okta named nearby)",
+    body: `00[${B64URL}]{40}`,
+    keywords: ["okta"],
+    skip: 2,
+    near: /okta/i,
+    tp: (f) => `OKTA_API_TOKEN=00${f.b64url(40)}`,
+    fp: [(f) => `okta_client_id: 00${f.digits(40)}`],
+  },
+  {
+    what: "Cohere API key (40, Cohere named nearby)",
+    body: "[A-Za-z0-9]{40}",
+    keywords: ["cohere", "co_api_key"],
+    alphabet: B62,
+    skip: 0,
+    near: /cohere|co_api_key/i,
+    tp: (f) => `co = cohere.ClientV2("${f.mixed(40)}")`,
+    fp: [(f) => `cohere_commit: ${f.hex(40)}`],
+  },
+];
+
+export const MARKED: readonly Marked[] = [...FIRST, ...MARKED_MORE, ...NAMED];
+
 export const MARKED_DETECTORS: readonly Detector[] = MARKED.map((m): Detector => {
   const check = randomLooking(3.0, m.skip);
   if (m.near) return nearVendor(m.keywords, m.near, m.body, check, m.alphabet ?? B64URL);
@@ -187,3 +255,6 @@ export const MARKED_TP: readonly Case[] = MARKED.map(
     (f) =>
       m.near ? m.tp(f) : `{"value": "${m.tp(f)}"}`,
 );
+
+/** The look-alikes each format keeps beside it. */
+export const MARKED_FP: readonly Case[] = MARKED.flatMap((m) => m.fp ?? []);
